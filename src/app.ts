@@ -1,0 +1,53 @@
+import { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
+import type { Deps } from "./deps.js";
+import { auditRoutes } from "./features/audit/routes.js";
+import { apiKeyRoutes } from "./features/auth/routes.js";
+import { briefRoutes } from "./features/briefs/routes.js";
+import { eventRoutes } from "./features/events/routes.js";
+import { renderDocs } from "./features/ops/docs.js";
+import { Metrics } from "./features/ops/metrics.js";
+import { opsRoutes } from "./features/ops/routes.js";
+import { peopleRoutes } from "./features/people/routes.js";
+import { topicRoutes } from "./features/topics/routes.js";
+import { type AppEnv, notFoundHandler, onError, requestContext } from "./lib/http.js";
+import { buildOpenApi } from "./lib/openapi.js";
+
+export const VERSION = "0.1.0";
+
+/** Builds the whole HTTP app from its dependencies; entry points only build deps and serve. */
+export function createApp(deps: Deps) {
+  const metrics = new Metrics();
+  const app = new Hono<AppEnv>();
+  app.use(
+    requestContext(deps, (c, ms) => metrics.record(c.req.method, c.req.routePath, c.res.status, ms)),
+    secureHeaders(),
+  );
+  app.onError(onError);
+  app.notFound(notFoundHandler);
+
+  app.route("/", opsRoutes(metrics));
+  const api = new Hono<AppEnv>()
+    .route("/", eventRoutes)
+    .route("/", topicRoutes)
+    .route("/", peopleRoutes)
+    .route("/", briefRoutes)
+    .route("/", apiKeyRoutes)
+    .route("/", auditRoutes);
+  app.route("/api/v1", api);
+
+  let openapi: ReturnType<typeof buildOpenApi> | undefined;
+  const document = () => {
+    openapi ??= buildOpenApi(app, {
+      title: `Convene (${deps.config.ORG_NAME})`,
+      version: VERSION,
+      serverUrl: deps.config.PUBLIC_URL,
+    });
+    return openapi;
+  };
+  app.get("/openapi.json", (c) => c.json(document()));
+  app.get("/docs", (c) => c.html(renderDocs(document())));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { isValidTimeZone } from "./lib/time.js";
+
+/**
+ * All configuration, parsed once at start-up from process.env (Node) or the Worker's
+ * bindings. Nothing else reads the environment.
+ */
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|libsql:|https?:|wss?:|:memory:)/, "must start with file:, libsql:, http(s): or ws(s):")
+    .default("file:./data/convene.db"),
+  DATABASE_AUTH_TOKEN: z.string().optional(),
+  PUBLIC_URL: z
+    .url()
+    .default("http://localhost:8787")
+    .transform((u) => u.replace(/\/+$/, "")),
+  DEFAULT_TIME_ZONE: z
+    .string()
+    .refine(isValidTimeZone, "must be an IANA time zone such as America/New_York")
+    .default("America/New_York"),
+  ORG_NAME: z.string().min(1).default("Defense Priorities"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+export function parseConfig(source: Record<string, unknown>): Config {
+  // Empty strings mean "unset" (a common shape of .env files and CI variables).
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "" && v !== undefined));
+  const result = ConfigSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,46 @@
+import type { MiddlewareHandler } from "hono";
+import type { Scope } from "../../db/schema.js";
+import type { AppEnv } from "../../lib/http.js";
+import { Problem } from "../../lib/problem.js";
+import { withDoc } from "../../lib/validate.js";
+import { authenticate } from "./service.js";
+
+const unauthorized = (detail: string) =>
+  new Problem({
+    status: 401,
+    kind: "unauthorized",
+    title: "Unauthorized",
+    detail,
+    headers: { "WWW-Authenticate": 'Bearer realm="convene"' },
+  });
+
+/** Bearer API key with the given scope; `admin` holds every scope. */
+export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
+  const mw: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const header = c.req.header("authorization") ?? "";
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthorized("Send a staff API key as `Authorization: Bearer cvn_...`.");
+    const principal = await authenticate(c.var.deps, match[1]!);
+    if (!principal) throw unauthorized("The API key is unknown or revoked.");
+    if (!principal.scopes.includes(scope) && !principal.scopes.includes("admin")) {
+      throw new Problem({
+        status: 403,
+        kind: "forbidden",
+        title: "Forbidden",
+        detail: `This key lacks the ${scope} scope.`,
+      });
+    }
+    c.set("principal", principal);
+    await next();
+  };
+  return withDoc(mw, { kind: "security", scope });
+}
+
+/** The actor recorded in the audit log for a staff request. */
+export function actorOf(c: {
+  get(key: "principal"): AppEnv["Variables"]["principal"];
+  get(key: "requestId"): string;
+}) {
+  const p = c.get("principal");
+  return { keyId: p?.keyId ?? null, keyName: p?.keyName ?? null, requestId: c.get("requestId") };
+}

@@ -1,0 +1,94 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Deps } from "../deps.js";
+import type { Principal } from "../features/auth/service.js";
+import { Problem } from "./problem.js";
+
+export type AppEnv = {
+  Variables: {
+    deps: Deps;
+    requestId: string;
+    principal?: Principal;
+  };
+};
+
+const REQUEST_ID_RE = /^[\w.-]{1,64}$/;
+
+/** Request id (kept from the caller when well-formed) and one JSON access-log line per request. */
+export function requestContext(
+  deps: Deps,
+  onDone?: (c: Context<AppEnv>, ms: number) => void,
+): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming && REQUEST_ID_RE.test(incoming) ? incoming : deps.tokens.id("req");
+    c.set("deps", deps);
+    c.set("requestId", requestId);
+    const started = performance.now();
+    await next();
+    c.header("X-Request-Id", requestId);
+    const ms = Math.round((performance.now() - started) * 100) / 100;
+    onDone?.(c, ms);
+    deps.log("info", "request", {
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      route: c.req.routePath,
+      status: c.res.status,
+      ms,
+      key: c.get("principal")?.keyPrefix,
+    });
+  };
+}
+
+export function problemResponse(c: Context<AppEnv>, problem: Problem): Response {
+  const body = problem.body(c.req.path, c.get("requestId"));
+  const res = c.body(JSON.stringify(body), problem.status as ContentfulStatusCode, {
+    "Content-Type": "application/problem+json",
+    ...problem.headers,
+  });
+  return res;
+}
+
+/** Every error leaves as problem+json; unexpected ones are logged with the request id, no stack. */
+export function onError(err: Error, c: Context<AppEnv>): Response {
+  if (err instanceof Problem) return problemResponse(c, err);
+  if (err instanceof HTTPException) {
+    return problemResponse(
+      c,
+      new Problem({
+        status: err.status,
+        kind: err.status === 400 ? "bad-request" : "http-error",
+        title: err.status === 400 ? "Bad request" : "Request failed",
+        detail: err.message,
+      }),
+    );
+  }
+  c.get("deps")?.log("error", "unhandled error", {
+    requestId: c.get("requestId"),
+    error: err.message,
+    stack: err.stack,
+  });
+  return problemResponse(
+    c,
+    new Problem({
+      status: 500,
+      kind: "internal",
+      title: "Internal server error",
+      detail: "Something went wrong on our side. Quote the request id if you contact us.",
+    }),
+  );
+}
+
+export function notFoundHandler(c: Context<AppEnv>): Response {
+  return problemResponse(
+    c,
+    new Problem({
+      status: 404,
+      kind: "not-found",
+      title: "Not found",
+      detail: `No route for ${c.req.method} ${c.req.path}.`,
+    }),
+  );
+}

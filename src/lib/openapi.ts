@@ -1,0 +1,140 @@
+import type { Hono } from "hono";
+import { z } from "zod";
+import { DOC, type DocMeta, type OperationDoc } from "./validate.js";
+
+type JsonSchema = Record<string, unknown>;
+
+const toSchema = (schema: z.ZodType, io: "input" | "output"): JsonSchema =>
+  z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as JsonSchema;
+
+/**
+ * Builds the OpenAPI 3.1 document by walking the app's registered routes and reading the
+ * metadata that `describe`, `validate` and `requireScope` attach to their middleware. The
+ * routes, the validating schemas and the document therefore cannot drift apart.
+ */
+export function buildOpenApi(
+  app: { routes: Hono["routes"] },
+  info: { title: string; version: string; serverUrl: string },
+) {
+  const ops = new Map<string, { method: string; path: string; metas: DocMeta[] }>();
+  for (const r of app.routes) {
+    const meta = (r.handler as unknown as Record<symbol, DocMeta | undefined>)[DOC];
+    if (!meta || r.method === "ALL") continue;
+    const key = `${r.method} ${r.path}`;
+    const entry = ops.get(key) ?? { method: r.method.toLowerCase(), path: r.path, metas: [] };
+    entry.metas.push(meta);
+    ops.set(key, entry);
+  }
+
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const { method, path, metas } of ops.values()) {
+    const op = metas.find((m): m is { kind: "op"; op: OperationDoc } => m.kind === "op")?.op;
+    if (!op) continue;
+    const oaPath = path.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}");
+    const parameters: unknown[] = [];
+    let requestBody: unknown;
+    let scope: string | undefined;
+    for (const m of metas) {
+      if (m.kind === "security") scope = m.scope;
+      if (m.kind !== "input") continue;
+      if (m.target === "json") {
+        requestBody = {
+          required: true,
+          content: { "application/json": { schema: toSchema(m.schema, "input") } },
+        };
+        continue;
+      }
+      const obj = toSchema(m.schema, "input") as {
+        properties?: Record<string, JsonSchema>;
+        required?: string[];
+      };
+      for (const [name, schema] of Object.entries(obj.properties ?? {})) {
+        parameters.push({
+          name,
+          in: m.target === "param" ? "path" : "query",
+          required: m.target === "param" || (obj.required ?? []).includes(name),
+          ...(typeof schema.description === "string" ? { description: schema.description } : {}),
+          schema,
+        });
+      }
+    }
+    for (const name of [...path.matchAll(/:(\w+)/g)].map((x) => x[1]!)) {
+      if (!parameters.some((p) => (p as { name: string }).name === name)) {
+        parameters.push({ name, in: "path", required: true, schema: { type: "string" } });
+      }
+    }
+    const responses: Record<string, unknown> = {};
+    for (const [status, res] of Object.entries(op.responses)) {
+      const type =
+        res.contentType ?? (Number(status) >= 400 ? "application/problem+json" : "application/json");
+      const schema = res.schema
+        ? toSchema(res.schema, "output")
+        : Number(status) >= 400
+          ? { $ref: "#/components/schemas/Problem" }
+          : undefined;
+      responses[status] = {
+        description: res.description,
+        ...(schema || res.contentType ? { content: { [type]: { schema: schema ?? {} } } } : {}),
+      };
+    }
+    if (scope) {
+      responses["401"] ??= {
+        description: "Missing or invalid API key",
+        content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+      };
+      responses["403"] ??= {
+        description: `The key lacks the ${scope} scope`,
+        content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+      };
+    }
+    paths[oaPath] ??= {};
+    paths[oaPath][method] = {
+      operationId: `${method}${oaPath.replace(/[{}]/g, "").replace(/[/-](\w)/g, (_, ch: string) => ch.toUpperCase())}`,
+      summary: op.summary,
+      ...(op.description ? { description: op.description } : {}),
+      tags: op.tags,
+      ...(scope ? { security: [{ apiKey: [scope] }], "x-required-scope": scope } : { security: [] }),
+      ...(parameters.length ? { parameters } : {}),
+      ...(requestBody ? { requestBody } : {}),
+      responses,
+    };
+  }
+
+  return {
+    openapi: "3.1.0",
+    info: { title: info.title, version: info.version },
+    servers: [{ url: info.serverUrl }],
+    paths,
+    components: {
+      securitySchemes: {
+        apiKey: {
+          type: "http",
+          scheme: "bearer",
+          description: "A staff API key: `Authorization: Bearer cvn_...`",
+        },
+      },
+      schemas: {
+        Problem: {
+          type: "object",
+          description: "RFC 9457 problem details",
+          properties: {
+            type: { type: "string" },
+            title: { type: "string" },
+            status: { type: "integer" },
+            detail: { type: "string" },
+            instance: { type: "string" },
+            requestId: { type: "string" },
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: { field: { type: "string" }, message: { type: "string" } },
+              },
+            },
+          },
+          required: ["type", "title", "status"],
+        },
+      },
+    },
+  };
+}

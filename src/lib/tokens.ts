@@ -1,0 +1,38 @@
+/**
+ * Random identifiers and secrets. Web Crypto only, so the same code runs on Node and in workerd.
+ */
+export interface TokenGenerator {
+  /** A prefixed, sortable-enough unique id such as `evt_01jc...`. */
+  id(prefix: string): string;
+  /** A URL-safe random secret of the given number of bytes (default 32 = 256 bits). */
+  secret(bytes?: number): string;
+}
+
+const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford base32, lower-case
+
+export function randomBase32(chars: number): string {
+  const bytes = new Uint8Array(chars);
+  crypto.getRandomValues(bytes);
+  let out = "";
+  for (const b of bytes) out += ALPHABET[b & 31];
+  return out;
+}
+
+export const cryptoTokens: TokenGenerator = {
+  // Time prefix keeps ids roughly ordered by creation, which makes logs easier to read.
+  id: (prefix) => `${prefix}_${Date.now().toString(32).padStart(9, "0")}${randomBase32(12)}`,
+  secret: (bytes = 32) => randomBase32(Math.ceil((bytes * 8) / 5)),
+};
+
+export async function sha256Hex(value: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Compares two strings without an early exit, so timing does not reveal the matching prefix. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  let diff = a.length ^ b.length;
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
+  return diff === 0;
+}

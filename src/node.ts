@@ -1,0 +1,36 @@
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.js";
+import { ConfigError, parseConfig } from "./config.js";
+import { buildNodeDeps } from "./runtime/node-deps.js";
+
+/** Node entry: parse config, open and migrate the database, serve. */
+async function main() {
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const deps = await buildNodeDeps(config);
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    deps.log("info", "listening", {
+      url: `http://${info.address}:${info.port}`,
+      database: config.DATABASE_URL,
+    });
+  });
+  const stop = () => {
+    server.close(() => {
+      deps.close();
+      process.exit(0);
+    });
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+await main();

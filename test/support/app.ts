@@ -1,0 +1,69 @@
+import { freshDb } from "#test-db";
+import { createApp } from "../../src/app.js";
+import { parseConfig } from "../../src/config.js";
+import type { Scope } from "../../src/db/schema.js";
+import { type Deps, noopMailer } from "../../src/deps.js";
+import { createApiKey } from "../../src/features/auth/service.js";
+import { SettableClock } from "../../src/lib/clock.js";
+import { silentLogger } from "../../src/lib/log.js";
+import { cryptoTokens } from "../../src/lib/tokens.js";
+
+export { engine } from "#test-db";
+
+export interface TestResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+/**
+ * The test-app factory: a fresh migrated database (in-memory libsql on Node, D1 in workerd),
+ * a settable clock and the real app, plus helpers that read like the API they call.
+ */
+export async function createTestApp(options: { now?: string; deps?: Partial<Deps> } = {}) {
+  const clock = new SettableClock(options.now ?? "2026-01-15T12:00:00Z");
+  const config = parseConfig({ PUBLIC_URL: "https://events.example.org", LOG_LEVEL: "silent" });
+  const deps: Deps = {
+    db: await freshDb(),
+    clock,
+    mailer: noopMailer,
+    config,
+    tokens: cryptoTokens,
+    log: silentLogger,
+    ...options.deps,
+  };
+  const app = createApp(deps);
+
+  async function request<T = any>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; key?: string; headers?: Record<string, string> } = {},
+  ): Promise<TestResponse<T>> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.key) headers.authorization = `Bearer ${opts.key}`;
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
+      headers["content-type"] ??= "application/json";
+    }
+    const res = await app.request(path, { method, headers, body });
+    const text = await res.text();
+    const type = res.headers.get("content-type") ?? "";
+    return {
+      status: res.status,
+      headers: res.headers,
+      text,
+      body: type.includes("json") && text ? JSON.parse(text) : text,
+    };
+  }
+
+  /** A staff API key with the given scopes (all of them by default). */
+  async function key(scopes: Scope[] = ["admin"], name = "test key"): Promise<string> {
+    return (await createApiKey(deps, { name, scopes })).key;
+  }
+
+  return { app, deps, clock, db: deps.db, request, key };
+}
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;

@@ -1,0 +1,34 @@
+import { applyD1Migrations, env } from "cloudflare:test";
+import { type Db, d1Db } from "../../src/db/client.js";
+
+export const engine = "d1" as const;
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      DB: D1Database;
+      TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    }
+  }
+}
+
+let migrated = false;
+
+/**
+ * The D1 binding inside workerd, migrated with the same migrations/ as production and
+ * emptied before each test, so every test starts from a fresh database as on Node.
+ */
+export async function freshDb(): Promise<Db> {
+  if (!migrated) {
+    await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+    migrated = true;
+  }
+  const { results } = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'",
+  ).all<{ name: string }>();
+  await env.DB.batch([
+    env.DB.prepare("PRAGMA defer_foreign_keys = ON"),
+    ...results.map((r) => env.DB.prepare(`DELETE FROM "${r.name}"`)),
+  ]);
+  return d1Db(env.DB);
+}

@@ -1,0 +1,39 @@
+import { fileURLToPath } from "node:url";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/**
+ * One suite, two engines: the integration tests run on Node against in-memory libsql and
+ * inside workerd against D1. `#test-db` picks the engine for the test-app factory.
+ */
+export default defineConfig({
+  test: {
+    reporters: process.env.CI_JSON ? ["default", ["json", { outputFile: process.env.CI_JSON }]] : ["default"],
+    projects: [
+      {
+        resolve: { alias: { "#test-db": here("./test/support/db.libsql.ts") } },
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts", "test/node/**/*.test.ts"],
+        },
+      },
+      {
+        resolve: { alias: { "#test-db": here("./test/support/db.d1.ts") } },
+        plugins: [
+          cloudflareTest(async () => ({
+            miniflare: {
+              compatibilityDate: "2026-05-01",
+              compatibilityFlags: ["nodejs_compat"],
+              d1Databases: ["DB"],
+              bindings: { TEST_MIGRATIONS: await readD1Migrations(here("./migrations")) },
+            },
+          })),
+        ],
+        test: { name: "workers", include: ["test/integration/**/*.test.ts"] },
+      },
+    ],
+  },
+});
