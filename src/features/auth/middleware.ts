@@ -16,13 +16,27 @@ const unauthorized = (detail: string) =>
 
 /** Bearer API key with the given scope; `admin` holds every scope. */
 export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
-  const mw: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const header = c.req.header("authorization") ?? "";
+  return withDoc(checkKey(scope, false), { kind: "security", scope });
+}
+
+/**
+ * Public routes with a richer staff view: no Authorization header means the public view,
+ * but a header that is present must be a valid key with the scope (never a silent downgrade).
+ */
+export function optionalScope(scope: Scope): MiddlewareHandler<AppEnv> {
+  return checkKey(scope, true);
+}
+
+function checkKey(scope: Scope, optional: boolean): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header("authorization");
+    if (optional && header === undefined) return next();
+    if (header === undefined) throw unauthorized("Send a staff API key as `Authorization: Bearer cvn_...`.");
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthorized("Send a staff API key as `Authorization: Bearer cvn_...`.");
     const principal = await authenticate(c.var.deps, match[1]!);
     if (!principal) throw unauthorized("The API key is unknown or revoked.");
-    if (!principal.scopes.includes(scope) && !principal.scopes.includes("admin")) {
+    if (!hasScope(principal.scopes, scope)) {
       throw new Problem({
         status: 403,
         kind: "forbidden",
@@ -33,7 +47,15 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
     c.set("principal", principal);
     await next();
   };
-  return withDoc(mw, { kind: "security", scope });
+}
+
+/** `admin` holds every scope and a `:write` scope holds its `:read`. */
+export function hasScope(held: Scope[], wanted: Scope): boolean {
+  return (
+    held.includes("admin") ||
+    held.includes(wanted) ||
+    held.includes(wanted.replace(/:read$/, ":write") as Scope)
+  );
 }
 
 /** The actor recorded in the audit log for a staff request. */

@@ -1,0 +1,113 @@
+import type autocannon from "autocannon";
+
+/** One request shape to drive at the server; `path` is relative to the server's base URL. */
+export interface LoadSpec {
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** A sequence each connection cycles through (autocannon `requests`), for multi-step scenarios. */
+  requests?: autocannon.RequestSpec[];
+  /** Replace `[<id>]` in bodies with a fresh id per request (e.g. unique registration emails). */
+  idReplacement?: boolean;
+}
+
+export interface Measurement {
+  /** Requests per second (mean of the per-second samples). */
+  value: number;
+  p99Ms: number;
+  /** Completed responses. */
+  requests: number;
+  /** Connection errors, timeouts, body mismatches and non-2xx responses. */
+  errors: number;
+  /** e.g. "404×1200, 3 timeouts"; empty when there were none. */
+  errorDetail: string;
+}
+
+export interface BenchContext {
+  baseUrl: string;
+  /** A key with the admin scope, made directly in the database before the server started. */
+  adminKey: string;
+  /** One JSON request, outside any measurement; `auth` sends the admin key as a Bearer token. */
+  api<T = any>(
+    method: string,
+    path: string,
+    options?: { body?: unknown; auth?: boolean },
+  ): Promise<{ status: number; body: T }>;
+  /** A value created once per run and shared by every benchmark that asks for it by name. */
+  fixture<T>(name: string, create: () => Promise<T>): Promise<T>;
+  /** Warms up, then drives load for the configured duration and connections. */
+  load(spec: LoadSpec): Promise<Measurement>;
+}
+
+/**
+ * A benchmark. To add one (registrations, ICS feed, archive search ...), append an entry to
+ * BENCHMARKS. `target` is the minimum ratio value / baseline value; the baseline always runs first.
+ */
+export interface Benchmark<S = void> {
+  name: string;
+  unit: "req/s";
+  description: string;
+  /** Unmeasured preparation (create data); what it returns is handed to run. */
+  setup?: (ctx: BenchContext) => Promise<S>;
+  run: (ctx: BenchContext, state: S) => Promise<Measurement>;
+  /** The benchmark this one is compared with, or null for a baseline. */
+  baselineName: string | null;
+  target: number | null;
+}
+
+/** Keeps each entry's setup/run state types checked while the list holds mixed entries. */
+const define = <S>(b: Benchmark<S>): Benchmark<any> => b;
+
+function expectStatus(what: string, res: { status: number; body: unknown }, status: number) {
+  if (res.status !== status) {
+    const body = typeof res.body === "string" ? res.body : JSON.stringify(res.body);
+    throw new Error(`${what} answered ${res.status}, expected ${status}: ${body.slice(0, 300)}`);
+  }
+}
+
+/** One published virtual event, created through the staff API. */
+export function publishedEvent(ctx: BenchContext): Promise<{ slug: string }> {
+  return ctx.fixture("published-event", async () => {
+    const created = await ctx.api("POST", "/api/v1/events", {
+      auth: true,
+      body: {
+        title: "Bench event",
+        format: "virtual",
+        startsAt: "2030-04-16T12:00",
+        timeZone: "America/New_York",
+        durationMinutes: 60,
+      },
+    });
+    expectStatus("POST /api/v1/events", created, 201);
+    const slug = created.body?.slug ?? created.body?.data?.slug;
+    if (typeof slug !== "string" || !slug) {
+      throw new Error(`POST /api/v1/events returned no slug: ${JSON.stringify(created.body).slice(0, 300)}`);
+    }
+    const published = await ctx.api("POST", `/api/v1/events/${encodeURIComponent(slug)}/publish`, {
+      auth: true,
+    });
+    expectStatus(`POST /api/v1/events/${slug}/publish`, published, 200);
+    return { slug };
+  });
+}
+
+export const BENCHMARKS: Benchmark<any>[] = [
+  define({
+    name: "healthz",
+    unit: "req/s",
+    description: "GET /healthz: routing, middleware and one `select 1`; the baseline",
+    run: (ctx) => ctx.load({ path: "/healthz" }),
+    baselineName: null,
+    target: null,
+  }),
+  define({
+    name: "event-read",
+    unit: "req/s",
+    description: "GET /api/v1/events/{slug}: the public read of one published event",
+    setup: publishedEvent,
+    run: (ctx, { slug }) => ctx.load({ path: `/api/v1/events/${encodeURIComponent(slug)}` }),
+    baselineName: "healthz",
+    target: 0.4,
+  }),
+];

@@ -1,0 +1,110 @@
+import { DateTime } from "luxon";
+import type { Deps } from "../deps.js";
+import type { Actor } from "../features/audit/service.js";
+import { createBrief } from "../features/briefs/service.js";
+import { findEvent } from "../features/events/queries.js";
+import { EventCreate } from "../features/events/schemas.js";
+import { createEvent } from "../features/events/service.js";
+import { publishEvent } from "../features/events/transitions.js";
+import { createPerson } from "../features/people/service.js";
+import { createTopic } from "../features/topics/service.js";
+import { slugify } from "../lib/slug.js";
+import catalog from "./fixtures/catalog.json" with { type: "json" };
+
+const ACTOR: Actor = { keyId: null, keyName: "seed", requestId: null };
+const DEMO_NOTE =
+  "Demo data: the title, date, topics and people are from the institute's published catalogue; the time of day, duration and any links are assumed for the demo.";
+
+export interface SeedReport {
+  created: { topics: number; people: number; briefs: number; events: number };
+  skipped: number;
+}
+
+/**
+ * Loads the catalogue (copied from shared/fixtures so the project stands alone) plus a few
+ * upcoming demo events. Idempotent: anything whose slug exists is left as it is, so a second
+ * run, or a run beside a live server, changes nothing that is already there.
+ */
+export async function seedCatalog(deps: Deps): Promise<SeedReport> {
+  const report: SeedReport = { created: { topics: 0, people: 0, briefs: 0, events: 0 }, skipped: 0 };
+  const attempt = async (kind: keyof SeedReport["created"], fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+      report.created[kind]++;
+    } catch (err) {
+      // A 409 on an explicit slug means it was seeded before.
+      if ((err as { status?: number }).status === 409) report.skipped++;
+      else throw err;
+    }
+  };
+
+  for (const name of catalog.topics) {
+    await attempt("topics", () => createTopic(deps, ACTOR, { name, slug: slugify(name) }));
+  }
+  for (const p of catalog.people) {
+    await attempt("people", () =>
+      createPerson(deps, ACTOR, { name: p.name, slug: slugify(p.name), title: p.title }),
+    );
+  }
+  for (const b of catalog.briefs) {
+    await attempt("briefs", () =>
+      createBrief(deps, ACTOR, {
+        title: b.title,
+        slug: slugify(b.title),
+        kind: b.kind as "op-ed",
+        publishedOn: b.published_on,
+        outlet: "outlet" in b ? (b.outlet as string) : null,
+        summary: "summary" in b ? (b.summary as string) : null,
+        authors: b.authors.map((a) => slugify(a)),
+        topics: b.topics.map((t) => slugify(t)),
+      }),
+    );
+  }
+
+  const events = catalog.events.map((e) => ({
+    title: e.title,
+    startsAt: `${e.date}T${e.assumed.start_local}`,
+    timeZone: e.assumed.timezone,
+    durationMinutes: e.assumed.duration_minutes,
+    format: e.format,
+    description: DEMO_NOTE,
+    topics: e.topics.map((t) => slugify(t)),
+    briefs: e.title.startsWith("Ukraine's critical choice")
+      ? [{ brief: slugify(catalog.briefs[0]!.title), relation: "background_reading" }]
+      : [],
+  }));
+  // Upcoming demo events relative to today, so the public list is never empty in a demo.
+  const today = DateTime.fromJSDate(deps.clock.now(), { zone: catalog.organization.timezone }).startOf("day");
+  const demos = [
+    {
+      title: "[Demo] Armed neutrality: a security model for Ukraine?",
+      days: 14,
+      topics: ["ukraine-russia", "nato"],
+    },
+    { title: "[Demo] Burden sharing in NATO after the summit", days: 28, topics: ["nato", "burden-sharing"] },
+    { title: "[Demo] Drones and the future of land power", days: 45, topics: ["drones", "land-power"] },
+  ].map((d) => ({
+    title: d.title,
+    slug: slugify(d.title),
+    startsAt: today.plus({ days: d.days }).set({ hour: 12 }).toFormat("yyyy-MM-dd'T'HH:mm"),
+    timeZone: catalog.organization.timezone,
+    durationMinutes: 60,
+    format: "virtual",
+    capacity: 500,
+    description: "Demo event created by `npm run seed`; not a real event of the institute.",
+    joinUrl: "https://meet.example.org/demo",
+    topics: d.topics,
+  }));
+
+  for (const e of [...events.map((x) => ({ ...x, slug: slugify(x.title) })), ...demos]) {
+    if (await findEvent(deps.db, e.slug)) {
+      report.skipped++;
+      continue;
+    }
+    await attempt("events", async () => {
+      const created = await createEvent(deps, ACTOR, EventCreate.parse(e));
+      await publishEvent(deps, ACTOR, created.id);
+    });
+  }
+  return report;
+}

@@ -1,0 +1,160 @@
+import { eq } from "drizzle-orm";
+import { events } from "../../db/schema.js";
+import type { Deps } from "../../deps.js";
+import { conflict, notFound } from "../../lib/problem.js";
+import { slugify } from "../../lib/slug.js";
+import { withUniqueSlug } from "../../lib/unique-slug.js";
+import { type Actor, auditInsert } from "../audit/service.js";
+import { linkStatements, mergeRelations, resolveLinks } from "./links.js";
+import { type EventRow, type EventStatus, findEvent, loadRelations } from "./queries.js";
+import type { EventCreateInput, EventUpdateInput, EventView } from "./schemas.js";
+import { eventView } from "./view.js";
+import { calendarVisibleChange, guardedUpdate, resolveSchedule, resolveWindow, runGuarded } from "./write.js";
+
+const PUBLIC_STATUSES: EventStatus[] = ["published", "cancelled"];
+
+/** Reads one event; the public sees published and cancelled ones only (drafts are 404). */
+export async function getEventView(deps: Deps, idOrSlug: string, staff: boolean): Promise<EventView> {
+  const row = await findEvent(deps.db, idOrSlug);
+  if (!row || (!staff && !PUBLIC_STATUSES.includes(row.status))) throw notFound(`Event ${idOrSlug}`);
+  const rel = await loadRelations(deps.db, [row.id]);
+  return eventView(row, rel.get(row.id)!, deps.config, staff);
+}
+
+export async function requireEvent(deps: Deps, idOrSlug: string): Promise<EventRow> {
+  const row = await findEvent(deps.db, idOrSlug);
+  if (!row) throw notFound(`Event ${idOrSlug}`);
+  return row;
+}
+
+export async function createEvent(deps: Deps, actor: Actor, input: EventCreateInput): Promise<EventView> {
+  const { startsAt, endsAt } = resolveSchedule(input, input.timeZone, 60);
+  const window = resolveWindow(
+    input,
+    { registrationOpensAt: null, registrationClosesAt: null },
+    input.timeZone,
+    endsAt,
+  );
+  const links = await resolveLinks(deps.db, input);
+  const now = deps.clock.now();
+  const id = deps.tokens.id("evt");
+  const row: EventRow = {
+    id,
+    slug: "",
+    title: input.title,
+    summary: input.summary ?? null,
+    description: input.description ?? null,
+    format: input.format,
+    status: "draft",
+    startsAt,
+    endsAt,
+    timeZone: input.timeZone,
+    joinUrl: input.joinUrl ?? null,
+    venue: input.venue ?? null,
+    capacity: input.capacity ?? null,
+    waitlist: input.waitlist,
+    ...window,
+    sequence: 0,
+    revision: 0,
+    createdAt: now,
+    updatedAt: now,
+    publishedAt: null,
+    cancelledAt: null,
+  };
+  const created = await withUniqueSlug(
+    input.slug ?? slugify(input.title),
+    "events.slug",
+    async (slug) => {
+      const withSlug = { ...row, slug };
+      const after = eventView(
+        withSlug,
+        mergeRelations({ topics: [], speakers: [], briefs: [] }, links),
+        deps.config,
+        true,
+      );
+      await deps.db.batch([
+        deps.db.insert(events).values(withSlug),
+        ...linkStatements(deps.db, id, links, false),
+        auditInsert(deps.db, now, actor, {
+          action: "event.create",
+          entityType: "event",
+          entityId: id,
+          after,
+        }),
+      ]);
+      return after;
+    },
+    Boolean(input.slug),
+  );
+  return created;
+}
+
+export async function updateEvent(
+  deps: Deps,
+  actor: Actor,
+  idOrSlug: string,
+  input: EventUpdateInput,
+): Promise<EventView> {
+  const before = await requireEvent(deps, idOrSlug);
+  if (before.status === "cancelled") throw conflict("event-cancelled", "A cancelled event cannot be edited.");
+  const window = resolveWindow(input, before, before.timeZone, before.endsAt);
+  const links = await resolveLinks(deps.db, input);
+  const now = deps.clock.now();
+  const changes: Partial<EventRow> = { ...window, updatedAt: now };
+  for (const key of [
+    "title",
+    "summary",
+    "description",
+    "format",
+    "venue",
+    "joinUrl",
+    "capacity",
+    "waitlist",
+  ] as const) {
+    if (input[key] !== undefined) Object.assign(changes, { [key]: input[key] });
+  }
+  const bump = calendarVisibleChange(before, changes);
+  const afterRow = {
+    ...before,
+    ...changes,
+    sequence: before.sequence + (bump ? 1 : 0),
+    revision: before.revision + 1,
+  };
+  const rel = (await loadRelations(deps.db, [before.id])).get(before.id)!;
+  const beforeView = eventView(before, rel, deps.config, true);
+  const after = eventView(afterRow, mergeRelations(rel, links), deps.config, true);
+  await runGuarded(deps.db, [
+    guardedUpdate(deps.db, before, changes, bump),
+    ...linkStatements(deps.db, before.id, links, true),
+    auditInsert(deps.db, now, actor, {
+      action: "event.update",
+      entityType: "event",
+      entityId: before.id,
+      before: beforeView,
+      after,
+    }),
+  ]);
+  return getEventView(deps, before.id, true);
+}
+
+/** Only drafts can be deleted: anything published may be in someone's calendar, so cancel it instead. */
+export async function deleteEvent(deps: Deps, actor: Actor, idOrSlug: string): Promise<void> {
+  const before = await requireEvent(deps, idOrSlug);
+  if (before.status !== "draft") {
+    throw conflict(
+      "not-a-draft",
+      `Only drafts can be deleted; this event is ${before.status}. Cancel it instead.`,
+    );
+  }
+  const rel = (await loadRelations(deps.db, [before.id])).get(before.id)!;
+  await runGuarded(deps.db, [
+    guardedUpdate(deps.db, before, {}, false),
+    deps.db.delete(events).where(eq(events.id, before.id)),
+    auditInsert(deps.db, deps.clock.now(), actor, {
+      action: "event.delete",
+      entityType: "event",
+      entityId: before.id,
+      before: eventView(before, rel, deps.config, true),
+    }),
+  ]);
+}
