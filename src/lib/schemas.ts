@@ -22,4 +22,10 @@ export const IdOrSlugParam = z.object({
 export const SlugParam = z.object({ slug: z.string().min(1).max(100) });
 
 /** Treats a blank optional string as absent, so clearing a field is `null`, not "". */
-export const optionalText = (max: number) => z.string().trim().max(max).nullish();
+export const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullish()
+    .transform((v) => (v === "" ? null : v));

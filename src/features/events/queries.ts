@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, lte, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { briefs, eventBriefs, eventPeople, events, eventTopics, people, topics } from "../../db/schema.js";
 import { invalidField } from "../../lib/problem.js";
@@ -31,6 +31,65 @@ export async function findEvent(db: Db, idOrSlug: string): Promise<EventRow | un
   const column = idOrSlug.startsWith("evt_") ? events.id : events.slug;
   const [row] = await db.select().from(events).where(eq(column, idOrSlug)).limit(1);
   return row;
+}
+
+// The event and its relations as ONE JSON text column built by SQLite. Reading a page is
+// then a single statement with narrow rows: on libsql every extra column and statement
+// costs more than building the JSON in C does, and on D1 every statement is a round trip.
+const INSTANTS = new Set([
+  "startsAt",
+  "endsAt",
+  "registrationOpensAt",
+  "registrationClosesAt",
+  "createdAt",
+  "updatedAt",
+  "publishedAt",
+  "cancelledAt",
+]);
+const eventFields = Object.entries(getTableColumns(events)).map(
+  ([key, column]) => sql`${sql.raw(`'${key}'`)}, ${column}`,
+);
+const relationFields = sql.raw(`
+  'topics', json((SELECT json_group_array(json_object('slug', x.slug, 'name', x.name)) FROM
+    (SELECT t.slug, t.name FROM event_topics et JOIN topics t ON t.id = et.topic_id
+     WHERE et.event_id = "events"."id" ORDER BY t.name) x)),
+  'speakers', json((SELECT json_group_array(json_object('slug', x.slug, 'name', x.name, 'title', x.title,
+      'affiliation', x.affiliation, 'photoUrl', x.photo_url, 'role', x.role)) FROM
+    (SELECT p.slug, p.name, p.title, p.affiliation, p.photo_url, ep.role FROM event_people ep
+     JOIN people p ON p.id = ep.person_id WHERE ep.event_id = "events"."id" ORDER BY ep.position) x)),
+  'briefs', json((SELECT json_group_array(json_object('slug', x.slug, 'title', x.title, 'kind', x.kind,
+      'url', x.url, 'publishedOn', x.published_on, 'relation', x.relation)) FROM
+    (SELECT b.slug, b.title, b.kind, b.url, b.published_on, eb.relation FROM event_briefs eb
+     JOIN briefs b ON b.id = eb.brief_id WHERE eb.event_id = "events"."id" ORDER BY eb.position) x))`);
+const eventDoc = sql<string>`json_object(${sql.join(eventFields, sql`, `)}, ${relationFields})`;
+
+export interface EventWithRelations {
+  row: EventRow;
+  rel: Relations;
+}
+
+function fromDoc(doc: string): EventWithRelations {
+  const {
+    topics: t,
+    speakers,
+    briefs: b,
+    ...fields
+  } = JSON.parse(doc) as Record<string, unknown> & Relations;
+  const row = Object.fromEntries(
+    Object.entries(fields).map(([k, v]) => [k, INSTANTS.has(k) && v !== null ? new Date(v as number) : v]),
+  ) as unknown as EventRow;
+  row.waitlist = Boolean(row.waitlist);
+  return { row, rel: { topics: t, speakers, briefs: b } };
+}
+
+/** An event with its topics, speakers and briefs in one statement. */
+export async function findEventWithRelations(
+  db: Db,
+  idOrSlug: string,
+): Promise<EventWithRelations | undefined> {
+  const column = idOrSlug.startsWith("evt_") ? events.id : events.slug;
+  const [hit] = await db.select({ doc: eventDoc }).from(events).where(eq(column, idOrSlug)).limit(1);
+  return hit ? fromDoc(hit.doc) : undefined;
 }
 
 /** Topics, speakers and briefs of many events in three queries, in display order. */
@@ -116,7 +175,7 @@ function decodeCursor(raw: string): Cursor {
 export async function listEvents(
   db: Db,
   f: ListFilter,
-): Promise<{ rows: EventRow[]; nextCursor: string | null }> {
+): Promise<{ items: EventWithRelations[]; nextCursor: string | null }> {
   const ascending = f.when === "upcoming";
   const conditions: (SQL | undefined)[] = [inArray(events.status, f.statuses)];
   if (f.when === "upcoming") conditions.push(gt(events.endsAt, f.now));
@@ -143,17 +202,17 @@ export async function listEvents(
     );
   }
   const order = ascending ? [asc(events.startsAt), asc(events.id)] : [desc(events.startsAt), desc(events.id)];
-  const rows = await db
-    .select()
+  const docs = await db
+    .select({ doc: eventDoc })
     .from(events)
     .where(and(...conditions))
     .orderBy(...order)
     .limit(f.limit + 1);
-  const page = rows.slice(0, f.limit);
-  const last = page.at(-1);
+  const page = docs.slice(0, f.limit).map((d) => fromDoc(d.doc));
+  const last = page.at(-1)?.row;
   return {
-    rows: page,
+    items: page,
     nextCursor:
-      rows.length > f.limit && last ? encodeCursor({ s: last.startsAt.getTime(), i: last.id }) : null,
+      docs.length > f.limit && last ? encodeCursor({ s: last.startsAt.getTime(), i: last.id }) : null,
   };
 }

@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../lib/http.js";
-import { Problem } from "../../lib/problem.js";
+import { notFound, Problem } from "../../lib/problem.js";
 import { IdOrSlugParam } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
 import { actorOf, optionalScope, requireScope } from "../auth/middleware.js";
-import { listEvents, loadRelations } from "./queries.js";
+import { findEventWithRelations, listEvents } from "./queries.js";
+import { etagOf, readCache } from "./read-cache.js";
 import { EventCreate, EventListQuery, EventOut, EventPage, EventReschedule, EventUpdate } from "./schemas.js";
 import { createEvent, deleteEvent, getEventView, updateEvent } from "./service.js";
 import { cancelEvent, publishEvent, rescheduleEvent } from "./transitions.js";
@@ -48,12 +49,8 @@ export const eventRoutes = new Hono<AppEnv>()
           ? (["draft", "published", "cancelled"] as const)
           : (["published", "cancelled"] as const);
       const page = await listEvents(deps.db, { ...q, statuses: [...statuses], now: deps.clock.now() });
-      const rel = await loadRelations(
-        deps.db,
-        page.rows.map((r) => r.id),
-      );
       return c.json({
-        data: page.rows.map((r) => eventView(r, rel.get(r.id)!, deps.config, staff)),
+        data: page.items.map((e) => eventView(e.row, e.rel, deps.config, staff)),
         nextCursor: page.nextCursor,
       });
     },
@@ -62,14 +59,37 @@ export const eventRoutes = new Hono<AppEnv>()
     "/events/:idOrSlug",
     describe({
       summary: "Read an event",
-      description: staffNote,
+      description: `${staffNote}. Public answers carry an ETag and answer If-None-Match with 304`,
       tags,
-      responses: { 200: { description: "The event", schema: EventOut }, ...missing },
+      responses: {
+        200: { description: "The event", schema: EventOut },
+        304: { description: "Not modified" },
+        ...missing,
+      },
     }),
     optionalScope("events:read"),
     validate("param", IdOrSlugParam),
-    async (c) =>
-      c.json(await getEventView(c.var.deps, c.req.valid("param").idOrSlug, Boolean(c.get("principal")))),
+    async (c) => {
+      const { deps } = c.var;
+      const { idOrSlug } = c.req.valid("param");
+      if (c.get("principal")) return c.json(await getEventView(deps, idOrSlug, true));
+      const cache = readCache(deps.db);
+      const version = await cache.version(idOrSlug);
+      if (!version || version.status === "draft") throw notFound(`Event ${idOrSlug}`);
+      const etag = etagOf(version);
+      if (c.req.header("if-none-match") === etag) return c.body(null, 304, { ETag: etag });
+      let body = cache.get(version.id, version.revision);
+      if (!body) {
+        const found = await findEventWithRelations(deps.db, version.id);
+        if (!found || found.row.status === "draft") throw notFound(`Event ${idOrSlug}`);
+        body = JSON.stringify(eventView(found.row, found.rel, deps.config, false));
+        // Cache under the revision the rendered data had, which may be newer than `version`.
+        cache.set(version.id, found.row.revision, body);
+        if (found.row.revision !== version.revision)
+          return c.body(body, 200, { "Content-Type": "application/json" });
+      }
+      return c.body(body, 200, { "Content-Type": "application/json", ETag: etag });
+    },
   )
   .post(
     "/events",

@@ -6,7 +6,13 @@ import { slugify } from "../../lib/slug.js";
 import { withUniqueSlug } from "../../lib/unique-slug.js";
 import { type Actor, auditInsert } from "../audit/service.js";
 import { linkStatements, mergeRelations, resolveLinks } from "./links.js";
-import { type EventRow, type EventStatus, findEvent, loadRelations } from "./queries.js";
+import {
+  type EventRow,
+  type EventStatus,
+  findEvent,
+  findEventWithRelations,
+  loadRelations,
+} from "./queries.js";
 import type { EventCreateInput, EventUpdateInput, EventView } from "./schemas.js";
 import { eventView } from "./view.js";
 import { calendarVisibleChange, guardedUpdate, resolveSchedule, resolveWindow, runGuarded } from "./write.js";
@@ -15,10 +21,9 @@ const PUBLIC_STATUSES: EventStatus[] = ["published", "cancelled"];
 
 /** Reads one event; the public sees published and cancelled ones only (drafts are 404). */
 export async function getEventView(deps: Deps, idOrSlug: string, staff: boolean): Promise<EventView> {
-  const row = await findEvent(deps.db, idOrSlug);
-  if (!row || (!staff && !PUBLIC_STATUSES.includes(row.status))) throw notFound(`Event ${idOrSlug}`);
-  const rel = await loadRelations(deps.db, [row.id]);
-  return eventView(row, rel.get(row.id)!, deps.config, staff);
+  const found = await findEventWithRelations(deps.db, idOrSlug);
+  if (!found || (!staff && !PUBLIC_STATUSES.includes(found.row.status))) throw notFound(`Event ${idOrSlug}`);
+  return eventView(found.row, found.rel, deps.config, staff);
 }
 
 export async function requireEvent(deps: Deps, idOrSlug: string): Promise<EventRow> {
