@@ -9,6 +9,7 @@ import { renderDocs } from "./features/ops/docs.js";
 import { Metrics } from "./features/ops/metrics.js";
 import { opsRoutes } from "./features/ops/routes.js";
 import { peopleRoutes } from "./features/people/routes.js";
+import { registrationRoutes } from "./features/registrations/routes.js";
 import { topicRoutes } from "./features/topics/routes.js";
 import { type AppEnv, notFoundHandler, onError, requestContext } from "./lib/http.js";
 import { buildOpenApi } from "./lib/openapi.js";
@@ -29,6 +30,7 @@ export function createApp(deps: Deps) {
   app.route("/", opsRoutes(metrics));
   const api = new Hono<AppEnv>()
     .route("/", eventRoutes)
+    .route("/", registrationRoutes)
     .route("/", topicRoutes)
     .route("/", peopleRoutes)
     .route("/", briefRoutes)

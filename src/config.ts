@@ -22,6 +22,22 @@ const ConfigSchema = z.object({
     .refine(isValidTimeZone, "must be an IANA time zone such as America/New_York")
     .default("America/New_York"),
   ORG_NAME: z.string().min(1).default("Defense Priorities"),
+  REGISTRATION_RATE_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(20)
+    .describe("Registrations a minute from one client address; 0 turns the limit off"),
+  TRUST_PROXY: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  MAIL_DIR: z.string().min(1).default("./data/mail"),
+  MAIL_FROM: z.string().min(3).default("Convene <events@localhost>"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

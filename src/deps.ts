@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import type { Config } from "./config.js";
 import type { Db } from "./db/client.js";
 import type { Clock } from "./lib/clock.js";
@@ -28,4 +29,6 @@ export interface Deps {
   config: Config;
   tokens: TokenGenerator;
   log: Logger;
+  /** The peer address of a request as the runtime sees it (socket on Node, CF-Connecting-IP on Workers). */
+  clientAddress?: (c: Context) => string | undefined;
 }

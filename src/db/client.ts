@@ -1,6 +1,7 @@
 import type { Client } from "@libsql/client";
 import { drizzle as drizzleD1 } from "drizzle-orm/d1";
 import { drizzle as drizzleLibsql, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { markEngine } from "./batch.js";
 import * as schema from "./schema.js";
 
 /**
@@ -13,11 +14,11 @@ import * as schema from "./schema.js";
 export type Db = LibSQLDatabase<typeof schema>;
 
 export function libsqlDb(client: Client): Db {
-  return drizzleLibsql(client, { schema });
+  return markEngine(drizzleLibsql(client, { schema }), "libsql", client);
 }
 
 export function d1Db(binding: D1Database): Db {
-  return drizzleD1(binding, { schema }) as unknown as Db;
+  return markEngine(drizzleD1(binding, { schema }) as unknown as Db, "d1", binding);
 }
 
 /** Pragmas for the embedded engine: WAL for concurrent readers, FKs on (D1 has them on). */

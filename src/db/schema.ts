@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Instants are integer milliseconds since the epoch, UTC (drizzle maps them to Date).
 const instant = (name: string) => integer(name, { mode: "timestamp_ms" });
@@ -66,6 +66,15 @@ export const briefTopics = sqliteTable(
   (t) => [primaryKey({ columns: [t.briefId, t.topicId] }), index("brief_topics_topic").on(t.topicId)],
 );
 
+export const QUESTION_TYPES = ["short_text", "long_text", "single_choice", "checkbox"] as const;
+export interface Question {
+  id: string;
+  label: string;
+  type: (typeof QUESTION_TYPES)[number];
+  required: boolean;
+  options?: string[];
+}
+
 export const EVENT_FORMATS = ["virtual", "in_person", "hybrid"] as const;
 export const EVENT_STATUSES = ["draft", "published", "cancelled"] as const;
 
@@ -88,6 +97,8 @@ export const events = sqliteTable(
     waitlist: integer("waitlist", { mode: "boolean" }).notNull().default(true),
     registrationOpensAt: instant("registration_opens_at"),
     registrationClosesAt: instant("registration_closes_at"),
+    // Staff-defined registration questions (see features/registrations/questions.ts).
+    questions: text("questions", { mode: "json" }).$type<Question[]>().notNull().default([]),
     // iCalendar SEQUENCE: +1 on every change an attendee's calendar must see.
     sequence: integer("sequence").notNull().default(0),
     // +1 on every write; updates are conditional on it so concurrent edits cannot be lost.
@@ -194,4 +205,119 @@ export const auditLog = sqliteTable(
     requestId: text("request_id"),
   },
   (t) => [index("audit_entity").on(t.entityType, t.entityId), index("audit_at").on(t.at)],
+);
+
+// ---- Registration (issue 3) ----
+
+export const attendees = sqliteTable("attendees", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(), // normalised: trimmed, lower-cased
+  name: text("name").notNull(),
+  createdAt: instant("created_at").notNull(),
+  updatedAt: instant("updated_at").notNull(),
+  erasedAt: instant("erased_at"), // "delete my data": email and name replaced, counts kept
+});
+
+export const REGISTRATION_STATUSES = ["confirmed", "waitlisted", "cancelled"] as const;
+
+export const registrations = sqliteTable(
+  "registrations",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    attendeeId: text("attendee_id")
+      .notNull()
+      .references(() => attendees.id, { onDelete: "cascade" }),
+    status: text("status", { enum: REGISTRATION_STATUSES }).notNull(),
+    // Arrival order on the waitlist (1, 2, 3...); kept after promotion. A person's place in the
+    // queue is their rank among those still waitlisted.
+    waitlistPosition: integer("waitlist_position"),
+    answers: text("answers", { mode: "json" }).$type<Record<string, string | boolean>>().notNull(),
+    consentAt: instant("consent_at").notNull(),
+    createdAt: instant("created_at").notNull(),
+    updatedAt: instant("updated_at").notNull(),
+    confirmedAt: instant("confirmed_at"),
+    cancelledAt: instant("cancelled_at"),
+    // Id of the operation that last changed the status, so the later statements of that
+    // operation's batch (tokens, outbox rows) can address exactly the rows it changed.
+    opId: text("op_id"),
+    attendedAt: instant("attended_at"),
+    remindersOptOut: integer("reminders_opt_out", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex("registrations_event_attendee").on(t.eventId, t.attendeeId),
+    index("registrations_event_status").on(t.eventId, t.status, t.waitlistPosition),
+    index("registrations_attendee").on(t.attendeeId),
+    index("registrations_op").on(t.opId),
+  ],
+);
+
+export const TOKEN_KINDS = ["manage", "join", "feed"] as const;
+
+/**
+ * Capability tokens (manage page, personal join link, calendar feed). Only a SHA-256 hash is
+ * stored; each email mints its own token, so any message can carry working links.
+ */
+export const accessTokens = sqliteTable(
+  "access_tokens",
+  {
+    hash: text("hash").primaryKey(),
+    kind: text("kind", { enum: TOKEN_KINDS }).notNull(),
+    registrationId: text("registration_id").references(() => registrations.id, { onDelete: "cascade" }),
+    attendeeId: text("attendee_id").references(() => attendees.id, { onDelete: "cascade" }),
+    createdAt: instant("created_at").notNull(),
+    revokedAt: instant("revoked_at"),
+  },
+  (t) => [
+    index("access_tokens_registration").on(t.registrationId),
+    index("access_tokens_attendee").on(t.attendeeId),
+  ],
+);
+
+export const OUTBOX_STATUSES = ["pending", "sending", "sent", "dead"] as const;
+
+/**
+ * Every email (and later webhook) to send, written in the same batch as the change that
+ * causes it. Rows hold a template name and parameters, not rendered text: the dispatcher
+ * renders at send time, minting the message's tokens, so no secret sits in this table.
+ */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    dedupeKey: text("dedupe_key").notNull().unique(),
+    channel: text("channel", { enum: ["email", "webhook"] })
+      .notNull()
+      .default("email"),
+    template: text("template").notNull(),
+    params: text("params", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    eventId: text("event_id"),
+    registrationId: text("registration_id"),
+    status: text("status", { enum: OUTBOX_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: instant("next_attempt_at").notNull(),
+    claimId: text("claim_id"),
+    claimedUntil: instant("claimed_until"),
+    lastError: text("last_error"),
+    createdAt: instant("created_at").notNull(),
+    sentAt: instant("sent_at"),
+  },
+  (t) => [
+    index("outbox_due").on(t.status, t.nextAttemptAt),
+    index("outbox_registration").on(t.registrationId),
+    index("outbox_event").on(t.eventId),
+  ],
+);
+
+/** Fixed-window counters for rate limits, shared by every process on the database. */
+export const rateLimits = sqliteTable(
+  "rate_limits",
+  {
+    key: text("key").notNull(),
+    window: integer("window").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.window] })],
 );

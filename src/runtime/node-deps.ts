@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { createClient } from "@libsql/client";
 import type { Config } from "../config.js";
 import { type Db, libsqlDb, prepareLocalClient } from "../db/client.js";
@@ -30,5 +31,6 @@ export async function buildNodeDeps(config: Config): Promise<Deps & { close: () 
     config,
     tokens: cryptoTokens,
     log: jsonLogger(config.LOG_LEVEL),
+    clientAddress: (c) => getConnInfo(c).remote.address,
   };
 }

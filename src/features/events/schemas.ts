@@ -2,6 +2,7 @@ import { z } from "zod";
 import { BRIEF_RELATIONS, EVENT_FORMATS, EVENT_STATUSES, SPEAKER_ROLES } from "../../db/schema.js";
 import { HttpUrl, Limit, optionalText, Slug } from "../../lib/schemas.js";
 import { isValidTimeZone } from "../../lib/time.js";
+import { QuestionsInput } from "../registrations/questions.js";
 
 const TimeZone = z
   .string()
@@ -32,6 +33,7 @@ const links = {
 };
 
 const details = {
+  questions: QuestionsInput.describe("Registration questions, in display order"),
   summary: optionalText(500),
   description: optionalText(20_000),
   format: z.enum(EVENT_FORMATS),
@@ -67,6 +69,7 @@ export const EventCreate = z
     ...details,
     format: details.format.default("virtual"),
     waitlist: details.waitlist.default(true),
+    questions: details.questions.default([]),
     topics: links.topics.default([]),
     speakers: links.speakers.default([]),
     briefs: links.briefs.default([]),
@@ -81,6 +84,7 @@ export const EventUpdate = z.strictObject({
   ...details,
   format: details.format.optional(),
   waitlist: details.waitlist.optional(),
+  questions: details.questions.optional(),
   topics: links.topics.optional(),
   speakers: links.speakers.optional(),
   briefs: links.briefs.optional(),
@@ -142,6 +146,15 @@ export const EventOut = z.object({
   capacity: z.number().nullable(),
   waitlist: z.boolean(),
   registration: z.object({ opensAt: z.string().nullable(), closesAt: z.string().nullable() }),
+  questions: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      type: z.string(),
+      required: z.boolean(),
+      options: z.array(z.string()).optional(),
+    }),
+  ),
   topics: z.array(z.object({ slug: z.string(), name: z.string() })),
   speakers: z.array(
     z.object({

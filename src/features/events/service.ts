@@ -4,7 +4,10 @@ import type { Deps } from "../../deps.js";
 import { conflict, notFound } from "../../lib/problem.js";
 import { slugify } from "../../lib/slug.js";
 import { withUniqueSlug } from "../../lib/unique-slug.js";
+import { validationProblem } from "../../lib/validate.js";
 import { type Actor, auditInsert } from "../audit/service.js";
+import { promotionStatements } from "../registrations/engine.js";
+import { normaliseQuestions } from "../registrations/questions.js";
 import { linkStatements, mergeRelations, resolveLinks } from "./links.js";
 import {
   type EventRow,
@@ -16,6 +19,12 @@ import {
 import type { EventCreateInput, EventUpdateInput, EventView } from "./schemas.js";
 import { eventView } from "./view.js";
 import { calendarVisibleChange, guardedUpdate, resolveSchedule, resolveWindow, runGuarded } from "./write.js";
+
+function questionsOf(input: EventCreateInput["questions"]) {
+  const { questions, errors } = normaliseQuestions(input);
+  if (errors.length) throw validationProblem(errors);
+  return questions;
+}
 
 const PUBLIC_STATUSES: EventStatus[] = ["published", "cancelled"];
 
@@ -58,6 +67,7 @@ export async function createEvent(deps: Deps, actor: Actor, input: EventCreateIn
     venue: input.venue ?? null,
     capacity: input.capacity ?? null,
     waitlist: input.waitlist,
+    questions: questionsOf(input.questions),
     ...window,
     sequence: 0,
     revision: 0,
@@ -128,9 +138,12 @@ export async function updateEvent(
   const rel = (await loadRelations(deps.db, [before.id])).get(before.id)!;
   const beforeView = eventView(before, rel, deps.config, true);
   const after = eventView(afterRow, mergeRelations(rel, links), deps.config, true);
+  // More seats (or a waitlist switched back on) fill from the waitlist in the same batch.
+  const seatsMayOpen = changes.capacity !== undefined || changes.waitlist !== undefined;
   await runGuarded(deps.db, [
     guardedUpdate(deps.db, before, changes, bump),
     ...linkStatements(deps.db, before.id, links, true),
+    ...(seatsMayOpen ? promotionStatements(before.id, deps.tokens.id("op"), now) : []),
     auditInsert(deps.db, now, actor, {
       action: "event.update",
       entityType: "event",

@@ -30,6 +30,7 @@ export function eventView(row: EventRow, rel: Relations, config: Config, staff: 
     capacity: row.capacity,
     waitlist: row.waitlist,
     registration: { opensAt: iso(row.registrationOpensAt), closesAt: iso(row.registrationClosesAt) },
+    questions: row.questions,
     topics: rel.topics,
     speakers: rel.speakers,
     briefs: rel.briefs,

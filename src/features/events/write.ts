@@ -1,13 +1,11 @@
 import { eq, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
+import { type Statement, sqlBatch } from "../../db/batch.js";
 import type { Db } from "../../db/client.js";
 import { isNotNullViolation } from "../../db/errors.js";
 import { events } from "../../db/schema.js";
 import { conflict, invalidField } from "../../lib/problem.js";
 import { resolveTime } from "../../lib/time.js";
 import type { EventRow } from "./queries.js";
-
-export type Statement = BatchItem<"sqlite">;
 
 /**
  * An UPDATE of the event that only succeeds if nobody wrote it since we read it. When the
@@ -34,7 +32,7 @@ export function guardedUpdate(
 /** Runs a batch that starts with a guardedUpdate, turning a lost race into a 409. */
 export async function runGuarded(db: Db, statements: Statement[]): Promise<void> {
   try {
-    await db.batch(statements as [Statement, ...Statement[]]);
+    await sqlBatch(db, statements);
   } catch (err) {
     if (isNotNullViolation(err, "revision")) {
       throw conflict(

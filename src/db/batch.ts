@@ -1,0 +1,52 @@
+import type { Client } from "@libsql/client";
+import type { SQL } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import type { Db } from "./client.js";
+
+/**
+ * Runs hand-written SQL statements as one atomic batch on either engine and returns each
+ * statement's rows as plain objects. drizzle's own batch does not accept raw `sql` on D1, and
+ * the engine's conditional INSERT ... SELECT / upserts are clearer as SQL than as builders.
+ */
+const dialect = new SQLiteAsyncDialect();
+const ENGINE = Symbol.for("convene.engine");
+
+type Row = Record<string, unknown>;
+
+export function markEngine(db: Db, engine: "libsql" | "d1", client: unknown): Db {
+  return Object.assign(db, { [ENGINE]: { engine, client } });
+}
+
+function engineOf(db: Db): { engine: "libsql" | "d1"; client: unknown } {
+  const e = (db as unknown as Record<symbol, { engine: "libsql" | "d1"; client: unknown } | undefined>)[
+    ENGINE
+  ];
+  if (!e) throw new Error("database handle was not created by libsqlDb() or d1Db()");
+  return e;
+}
+
+/** A raw `sql` statement or a drizzle query builder (anything with getSQL()). */
+export type Statement = SQL | { getSQL(): SQL };
+
+export async function sqlBatch(db: Db, statements: Statement[]): Promise<Row[][]> {
+  const queries = statements.map((s) => dialect.sqlToQuery("getSQL" in s ? s.getSQL() : s));
+  const { engine, client } = engineOf(db);
+  if (engine === "d1") {
+    const d1 = client as D1Database;
+    const results = await d1.batch(queries.map((q) => d1.prepare(q.sql).bind(...q.params)));
+    return results.map((r) => (r.results ?? []) as Row[]);
+  }
+  const results = await (client as Client).batch(
+    queries.map((q) => ({ sql: q.sql, args: q.params as never[] })),
+    "write",
+  );
+  return results.map((rs) =>
+    rs.rows.map((row) => Object.fromEntries(rs.columns.map((col, i) => [col, row[i]]))),
+  );
+}
+
+/** One statement, same shapes as sqlBatch. */
+export async function sqlAll<T = Row>(db: Db, statement: SQL): Promise<T[]> {
+  const [rows] = await sqlBatch(db, [statement]);
+  return (rows ?? []) as T[];
+}

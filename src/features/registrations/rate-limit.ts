@@ -1,0 +1,49 @@
+import { sql } from "drizzle-orm";
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv } from "../../lib/http.js";
+import { Problem } from "../../lib/problem.js";
+
+const WINDOW_MS = 60_000;
+
+/**
+ * The address a request comes from. X-Forwarded-For is a client-supplied header unless a
+ * proxy we run sets it, so it is used only when TRUST_PROXY says so, and then its last entry
+ * (the one our proxy appended), never the first (the one the client wrote).
+ */
+export function clientAddress(c: Context<AppEnv>): string {
+  const { config, clientAddress: fromRuntime } = c.var.deps;
+  if (config.TRUST_PROXY) {
+    const forwarded = c.req.header("x-forwarded-for");
+    const last = forwarded?.split(",").at(-1)?.trim();
+    if (last) return last;
+  }
+  return fromRuntime?.(c) ?? "unknown";
+}
+
+/**
+ * Registrations per client address per minute, counted in the database so every process (and
+ * every Worker isolate) shares the same budget. One upsert per request.
+ */
+export const rateLimitRegistrations: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const { db, clock, config } = c.var.deps;
+  const limit = config.REGISTRATION_RATE_LIMIT;
+  if (limit === 0) return next();
+  const now = clock.now().getTime();
+  const window = Math.floor(now / WINDOW_MS);
+  const key = `registration:${clientAddress(c)}`;
+  const [row] = await db.all<{ count: number }>(sql`
+    INSERT INTO rate_limits (key, window, count) VALUES (${key}, ${window}, 1)
+    ON CONFLICT (key, window) DO UPDATE SET count = count + 1
+    RETURNING count`);
+  if ((row?.count ?? 0) > limit) {
+    const retryAfter = Math.ceil(((window + 1) * WINDOW_MS - now) / 1000);
+    throw new Problem({
+      status: 429,
+      kind: "rate-limited",
+      title: "Too many requests",
+      detail: `At most ${limit} registrations a minute from one address. Try again in ${retryAfter} s.`,
+      headers: { "Retry-After": String(retryAfter) },
+    });
+  }
+  await next();
+};

@@ -1,0 +1,104 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { accessTokens, attendees, events, registrations } from "../../db/schema.js";
+import type { Deps } from "../../deps.js";
+import { Problem } from "../../lib/problem.js";
+import { sha256Hex } from "../../lib/tokens.js";
+import { validationProblem } from "../../lib/validate.js";
+import { type EventRow, findEvent } from "../events/queries.js";
+import { type RegistrationOutcome, register } from "./engine.js";
+import { checkAnswers } from "./questions.js";
+
+export interface RegistrationInput {
+  name: string;
+  email: string;
+  answers: Record<string, unknown>;
+  consent: boolean;
+}
+
+/** Why an event takes no registrations now, or null when it does. Each reason is its own problem type. */
+export function closedReason(event: EventRow, now: Date): Problem | null {
+  const closed = (status: number, kind: string, title: string, detail: string) =>
+    new Problem({ status, kind, title, detail });
+  if (event.status === "draft") return closed(404, "not-found", "Not found", "This event was not found.");
+  if (event.status === "cancelled")
+    return closed(409, "event-cancelled", "Event cancelled", "This event was cancelled.");
+  if (event.endsAt <= now)
+    return closed(409, "event-past", "Event is over", "This event has already taken place.");
+  if (event.registrationOpensAt && event.registrationOpensAt > now) {
+    return closed(
+      409,
+      "registration-not-open",
+      "Registration not open yet",
+      `Registration opens at ${event.registrationOpensAt.toISOString()}.`,
+    );
+  }
+  if (event.registrationClosesAt && event.registrationClosesAt <= now) {
+    return closed(
+      409,
+      "registration-closed",
+      "Registration closed",
+      "Registration for this event has closed.",
+    );
+  }
+  return null;
+}
+
+export const eventFull = () =>
+  new Problem({
+    status: 409,
+    kind: "event-full",
+    title: "Event full",
+    detail: "All seats are taken and this event has no waitlist.",
+  });
+
+export type RegisterResult =
+  | { created: true; outcome: RegistrationOutcome; manageUrl: string }
+  | { created: false; outcome: RegistrationOutcome };
+
+/** The public registration: checks the event's state and the answers, then the engine decides. */
+export async function registerForEvent(
+  deps: Deps,
+  slug: string,
+  input: RegistrationInput,
+): Promise<RegisterResult> {
+  const event = await findEvent(deps.db, slug);
+  if (!event)
+    throw new Problem({
+      status: 404,
+      kind: "not-found",
+      title: "Not found",
+      detail: "This event was not found.",
+    });
+  const reason = closedReason(event, deps.clock.now());
+  if (reason) throw reason;
+  const { answers, errors } = checkAnswers(event.questions, input.answers);
+  if (!input.consent) errors.unshift({ field: "consent", message: "must be given to register" });
+  if (errors.length) throw validationProblem(errors);
+  const result = await register(deps, event.id, { name: input.name, email: input.email, answers });
+  if (!result) throw eventFull();
+  if (!result.created) return result;
+  return {
+    created: true,
+    outcome: result.outcome,
+    manageUrl: `${deps.config.PUBLIC_URL}/r/${result.manageToken}`,
+  };
+}
+
+/** The registration behind a manage token (or null), with its event and attendee. */
+export async function findByToken(deps: Deps, token: string, kind: "manage" | "join") {
+  if (!/^[0-9a-z]{10,80}$/.test(token)) return null;
+  const [row] = await deps.db
+    .select({ registration: registrations, event: events, attendee: attendees })
+    .from(accessTokens)
+    .innerJoin(registrations, eq(registrations.id, accessTokens.registrationId))
+    .innerJoin(events, eq(events.id, registrations.eventId))
+    .innerJoin(attendees, eq(attendees.id, registrations.attendeeId))
+    .where(
+      and(
+        eq(accessTokens.hash, await sha256Hex(token)),
+        eq(accessTokens.kind, kind),
+        isNull(accessTokens.revokedAt),
+      ),
+    );
+  return row ?? null;
+}
