@@ -8,8 +8,11 @@ import { eventRoutes } from "./features/events/routes.js";
 import { renderDocs } from "./features/ops/docs.js";
 import { Metrics } from "./features/ops/metrics.js";
 import { opsRoutes } from "./features/ops/routes.js";
+import { outboxRoutes } from "./features/outbox/routes.js";
+import { pageRoutes } from "./features/pages/routes.js";
 import { peopleRoutes } from "./features/people/routes.js";
 import { registrationRoutes } from "./features/registrations/routes.js";
+import { staffRegistrationRoutes } from "./features/registrations/staff-routes.js";
 import { topicRoutes } from "./features/topics/routes.js";
 import { type AppEnv, notFoundHandler, onError, requestContext } from "./lib/http.js";
 import { buildOpenApi } from "./lib/openapi.js";
@@ -31,6 +34,8 @@ export function createApp(deps: Deps) {
   const api = new Hono<AppEnv>()
     .route("/", eventRoutes)
     .route("/", registrationRoutes)
+    .route("/", staffRegistrationRoutes)
+    .route("/", outboxRoutes)
     .route("/", topicRoutes)
     .route("/", peopleRoutes)
     .route("/", briefRoutes)
@@ -47,6 +52,7 @@ export function createApp(deps: Deps) {
     });
     return openapi;
   };
+  app.route("/", pageRoutes);
   app.get("/openapi.json", (c) => c.json(document()));
   app.get("/docs", (c) => c.html(renderDocs(document())));
   return app;
