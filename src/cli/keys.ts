@@ -10,12 +10,16 @@
  * everything else goes to stderr. Exit codes: 0 ok, 1 failure, 2 bad usage.
  */
 import { parseArgs } from "node:util";
-import { createClient } from "@libsql/client";
+import { getTableColumns } from "drizzle-orm";
 import { ConfigError, parseConfig } from "../config.js";
-import { libsqlDb } from "../db/client.js";
-import { migrateLibsql } from "../db/migrate-node.js";
-import { SCOPES, type Scope } from "../db/schema.js";
-import { createApiKey, type KeyView, listApiKeys, revokeApiKey } from "../features/auth/service.js";
+import { apiKeys, SCOPES, type Scope } from "../db/schema.js";
+import {
+  createApiKey,
+  type KeyView,
+  listApiKeys,
+  newApiKeyRow,
+  revokeApiKey,
+} from "../features/auth/service.js";
 import { systemClock } from "../lib/clock.js";
 import { Problem } from "../lib/problem.js";
 import { cryptoTokens } from "../lib/tokens.js";
@@ -78,35 +82,23 @@ function sqlLiteral(value: unknown): string {
 }
 
 /**
- * Mints a key with the real createApiKey into a throw-away in-memory database and renders
- * the stored row as an INSERT, so ids, hashing and the JSON shape of scopes stay exactly
- * what the app writes, without a second copy of the key-generation code.
+ * Renders the row newApiKeyRow() would store as an INSERT (same ids, hashing and scopes JSON
+ * as the app), for D1 databases this CLI cannot open directly.
  */
 async function insertStatementFor(
   name: string,
   scopes: Scope[],
 ): Promise<{ key: string; statement: string }> {
-  const client = createClient({ url: ":memory:" });
-  try {
-    const db = libsqlDb(client);
-    await migrateLibsql(db);
-    const { key, record } = await createApiKey(
-      { db, clock: systemClock, tokens: cryptoTokens },
-      { name, scopes },
-    );
-    const result = await client.execute({
-      sql: "SELECT * FROM api_keys WHERE id = ?",
-      args: [record.id],
-    });
-    const row = result.rows[0];
-    if (!row) throw new Error("the minted key was not stored");
-    const columns = result.columns.filter((c) => row[c] !== null);
-    const values = columns.map((c) => sqlLiteral(row[c]));
-    const statement = `INSERT INTO api_keys (${columns.join(", ")}) VALUES (${values.join(", ")});`;
-    return { key, statement };
-  } finally {
-    client.close();
-  }
+  const { key, row } = await newApiKeyRow({ clock: systemClock, tokens: cryptoTokens }, { name, scopes });
+  const stored: Record<string, unknown> = {
+    ...row,
+    scopes: JSON.stringify(row.scopes),
+    createdAt: row.createdAt.getTime(),
+  };
+  const columns = Object.entries(getTableColumns(apiKeys)).filter(([k]) => stored[k] !== null);
+  const names = columns.map(([, c]) => c.name);
+  const values = columns.map(([k]) => sqlLiteral(stored[k]));
+  return { key, statement: `INSERT INTO api_keys (${names.join(", ")}) VALUES (${values.join(", ")});` };
 }
 
 async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openNodeDb>>["db"]) => Promise<T>): Promise<T> {

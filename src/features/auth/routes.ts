@@ -51,13 +51,14 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     validate("json", KeyCreate),
     async (c) => {
       const { deps } = c.var;
-      const { key, record } = await createApiKey(deps, c.req.valid("json"));
-      await auditInsert(deps.db, deps.clock.now(), actorOf(c), {
-        action: "api_key.create",
-        entityType: "api_key",
-        entityId: record.id,
-        after: keyJson(record),
-      });
+      const { key, record } = await createApiKey(deps, c.req.valid("json"), (r) =>
+        auditInsert(deps.db, deps.clock.now(), actorOf(c), {
+          action: "api_key.create",
+          entityType: "api_key",
+          entityId: r.id,
+          after: keyJson(r),
+        }),
+      );
       return c.json({ ...keyJson(record), key }, 201);
     },
   )
@@ -72,13 +73,14 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     validate("param", z.object({ id: z.string().min(1).max(64) })),
     async (c) => {
       const { deps } = c.var;
-      const record = await revokeApiKey(deps, c.req.valid("param").id);
-      await auditInsert(deps.db, deps.clock.now(), actorOf(c), {
-        action: "api_key.revoke",
-        entityType: "api_key",
-        entityId: record.id,
-        after: keyJson(record),
-      });
+      const record = await revokeApiKey(deps, c.req.valid("param").id, (r) =>
+        auditInsert(deps.db, deps.clock.now(), actorOf(c), {
+          action: "api_key.revoke",
+          entityType: "api_key",
+          entityId: r.id,
+          after: keyJson(r),
+        }),
+      );
       return c.json(keyJson(record));
     },
   );

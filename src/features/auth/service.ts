@@ -1,4 +1,5 @@
 import { desc, eq } from "drizzle-orm";
+import { type Statement, sqlBatch } from "../../db/batch.js";
 import type { Db } from "../../db/client.js";
 import { apiKeys, type Scope } from "../../db/schema.js";
 import type { Clock } from "../../lib/clock.js";
@@ -29,24 +30,39 @@ const KEY_RE = /^cvn_([0-9a-z]{8})_([0-9a-z]{26})$/;
 // Recording every use would turn each read into a write; once a minute is enough to audit.
 const LAST_USED_GRANULARITY_MS = 60_000;
 
+/** A new key and the row that stores it (hash only), before anything is written. */
+export async function newApiKeyRow(
+  deps: { clock: Clock; tokens: TokenGenerator },
+  input: { name: string; scopes: Scope[] },
+): Promise<{ key: string; row: typeof apiKeys.$inferSelect }> {
+  const prefix = randomBase32(8);
+  const key = `cvn_${prefix}_${randomBase32(26)}`;
+  const row = {
+    id: deps.tokens.id("key"),
+    name: input.name,
+    prefix,
+    hash: await sha256Hex(key),
+    scopes: [...new Set(input.scopes)],
+    createdAt: deps.clock.now(),
+    lastUsedAt: null,
+    revokedAt: null,
+  };
+  return { key, row };
+}
+
+/**
+ * Creates a key; `audit` (when a staff member does it through the API) is written in the
+ * same batch as the key.
+ */
 export async function createApiKey(
   deps: { db: Db; clock: Clock; tokens: TokenGenerator },
   input: { name: string; scopes: Scope[] },
+  audit?: (record: KeyView) => Statement,
 ): Promise<{ key: string; record: KeyView }> {
-  const prefix = randomBase32(8);
-  const key = `cvn_${prefix}_${randomBase32(26)}`;
-  const [row] = await deps.db
-    .insert(apiKeys)
-    .values({
-      id: deps.tokens.id("key"),
-      name: input.name,
-      prefix,
-      hash: await sha256Hex(key),
-      scopes: [...new Set(input.scopes)],
-      createdAt: deps.clock.now(),
-    })
-    .returning();
-  return { key, record: toView(row!) };
+  const { key, row } = await newApiKeyRow(deps, input);
+  const record = toView(row);
+  await sqlBatch(deps.db, [deps.db.insert(apiKeys).values(row), ...(audit ? [audit(record)] : [])]);
+  return { key, record };
 }
 
 export async function listApiKeys(db: Db): Promise<KeyView[]> {
@@ -55,20 +71,23 @@ export async function listApiKeys(db: Db): Promise<KeyView[]> {
 }
 
 /** Revokes by id or by the human-visible prefix. Revoking twice keeps the first time. */
-export async function revokeApiKey(deps: { db: Db; clock: Clock }, idOrPrefix: string): Promise<KeyView> {
+export async function revokeApiKey(
+  deps: { db: Db; clock: Clock },
+  idOrPrefix: string,
+  audit?: (record: KeyView) => Statement,
+): Promise<KeyView> {
   const column = idOrPrefix.startsWith("key_") ? apiKeys.id : apiKeys.prefix;
   const [row] = await deps.db.select().from(apiKeys).where(eq(column, idOrPrefix));
   if (!row) throw notFound(`API key ${idOrPrefix}`);
   if (row.revokedAt) return toView(row);
-  const [updated] = await deps.db
-    .update(apiKeys)
-    .set({ revokedAt: deps.clock.now() })
-    .where(eq(apiKeys.id, row.id))
-    .returning();
-  return toView(updated!);
+  const record = toView({ ...row, revokedAt: deps.clock.now() });
+  await sqlBatch(deps.db, [
+    deps.db.update(apiKeys).set({ revokedAt: record.revokedAt }).where(eq(apiKeys.id, row.id)),
+    ...(audit ? [audit(record)] : []),
+  ]);
+  return record;
 }
 
-/** Returns the principal for a presented key, or null when it is unknown, wrong or revoked. */
 export async function authenticate(
   deps: { db: Db; clock: Clock },
   presented: string,

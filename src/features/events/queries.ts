@@ -79,6 +79,8 @@ function fromDoc(doc: string): EventWithRelations {
     Object.entries(fields).map(([k, v]) => [k, INSTANTS.has(k) && v !== null ? new Date(v as number) : v]),
   ) as unknown as EventRow;
   row.waitlist = Boolean(row.waitlist);
+  // A JSON text column arrives inside json_object() as a string.
+  if (typeof row.questions === "string") row.questions = JSON.parse(row.questions);
   return { row, rel: { topics: t, speakers, briefs: b } };
 }
 
