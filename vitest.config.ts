@@ -17,7 +17,12 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts", "test/node/**/*.test.ts"],
+          include: [
+            "test/unit/**/*.test.ts",
+            "test/integration/**/*.test.ts",
+            "test/node/**/*.test.ts",
+            "test/browser/**/*.test.ts",
+          ],
         },
       },
       {
@@ -32,7 +37,7 @@ export default defineConfig({
             },
           })),
         ],
-        test: { name: "workers", include: ["test/integration/**/*.test.ts"] },
+        test: { name: "workers", include: ["test/integration/**/*.test.ts", "test/workers/**/*.test.ts"] },
       },
     ],
   },

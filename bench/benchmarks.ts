@@ -1,4 +1,5 @@
 import type autocannon from "autocannon";
+import { bareInsert } from "./bare-insert.js";
 
 /** One request shape to drive at the server; `path` is relative to the server's base URL. */
 export interface LoadSpec {
@@ -13,7 +14,7 @@ export interface LoadSpec {
 }
 
 export interface Measurement {
-  /** Requests per second (mean of the per-second samples). */
+  /** Requests (or rows, for in-process baselines) per second. */
   value: number;
   p99Ms: number;
   /** Completed responses. */
@@ -38,6 +39,8 @@ export interface BenchContext {
   fixture<T>(name: string, create: () => Promise<T>): Promise<T>;
   /** Warms up, then drives load for the configured duration and connections. */
   load(spec: LoadSpec): Promise<Measurement>;
+  /** The run's settings, for benchmarks that drive their own load (in-process baselines). */
+  settings: { duration: number; warmup: number; connections: number };
 }
 
 /**
@@ -46,8 +49,12 @@ export interface BenchContext {
  */
 export interface Benchmark<S = void> {
   name: string;
-  unit: "req/s";
+  unit: "req/s" | "rows/s";
   description: string;
+  /** Environment the bench server needs for this benchmark (merged over all selected ones). */
+  serverEnv?: Record<string, string>;
+  /** Other benchmarks worth seeing next to this one; they run first, like the baseline. */
+  related?: string[];
   /** Unmeasured preparation (create data); what it returns is handed to run. */
   setup?: (ctx: BenchContext) => Promise<S>;
   run: (ctx: BenchContext, state: S) => Promise<Measurement>;
@@ -92,6 +99,31 @@ export function publishedEvent(ctx: BenchContext): Promise<{ slug: string }> {
   });
 }
 
+/** A published event with a capacity and a waitlist: the path that decides seats. */
+function eventForRegistrations(ctx: BenchContext): Promise<{ slug: string }> {
+  return ctx.fixture("registration-event", async () => {
+    const created = await ctx.api("POST", "/api/v1/events", {
+      auth: true,
+      body: {
+        title: "Bench registrations",
+        format: "virtual",
+        startsAt: "2030-05-16T12:00",
+        timeZone: "America/New_York",
+        durationMinutes: 60,
+        capacity: 100,
+        waitlist: true,
+      },
+    });
+    expectStatus("POST /api/v1/events", created, 201);
+    const slug = String(created.body.slug);
+    const published = await ctx.api("POST", `/api/v1/events/${encodeURIComponent(slug)}/publish`, {
+      auth: true,
+    });
+    expectStatus(`POST /api/v1/events/${slug}/publish`, published, 200);
+    return { slug };
+  });
+}
+
 export const BENCHMARKS: Benchmark<any>[] = [
   define({
     name: "healthz",
@@ -109,5 +141,33 @@ export const BENCHMARKS: Benchmark<any>[] = [
     run: (ctx, { slug }) => ctx.load({ path: `/api/v1/events/${encodeURIComponent(slug)}` }),
     baselineName: "healthz",
     target: 0.4,
+  }),
+  define({
+    name: "bare-insert",
+    unit: "rows/s",
+    description:
+      "in-process INSERT of one row through @libsql/client into a WAL file database, `connections` outstanding; the registration baseline",
+    run: (ctx) => bareInsert(ctx.settings),
+    baselineName: null,
+    target: null,
+  }),
+  define({
+    name: "registration",
+    unit: "req/s",
+    description:
+      "POST /api/v1/events/{slug}/registrations with a new email each time (capacity 100 + waitlist), rate limit off",
+    serverEnv: { REGISTRATION_RATE_LIMIT: "0" },
+    setup: (ctx) => eventForRegistrations(ctx),
+    run: (ctx, { slug }) =>
+      ctx.load({
+        path: `/api/v1/events/${encodeURIComponent(slug)}/registrations`,
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "Bench Attendee", email: "bench-[<id>]@example.org", consent: true }),
+        idReplacement: true,
+      }),
+    baselineName: "bare-insert",
+    target: 0.5,
+    related: ["healthz"],
   }),
 ];

@@ -88,6 +88,7 @@ function select(only: string | undefined): Benchmark<any>[] {
     const b = byName.get(name);
     if (!b) throw new UsageError(`unknown benchmark "${name}" (known: ${[...byName.keys()].join(", ")})`);
     if (seen.has(name)) throw new Error(`benchmark baselines form a cycle at "${name}"`);
+    for (const other of b.related ?? []) add(other, new Set([...seen, name]));
     if (b.baselineName) add(b.baselineName, new Set([...seen, name]));
     if (!chosen.includes(b)) chosen.push(b);
   };
@@ -108,6 +109,25 @@ function describeErrors(r: autocannon.Result): { errors: number; detail: string 
   return { errors: r.errors + r.mismatches + r.non2xx, detail: parts.join(", ") };
 }
 
+/**
+ * `[<id>]` in bodies becomes a fresh id per request. autocannon 8's own idReplacement declares
+ * a Content-Length for 33-character ids but its url-safe ids are ~24 characters, so servers wait
+ * for bytes that never come; rebuilding the request in setupRequest gets the length right.
+ */
+function withFreshIds(spec: LoadSpec): autocannon.RequestSpec[] {
+  const prefix = Math.random().toString(36).slice(2, 10);
+  let n = 0;
+  const fresh = (text: string | undefined) =>
+    text?.replace(/\[<id>\]/g, () => `${prefix}${(n++).toString(36)}`);
+  return (spec.requests ?? [{}]).map((request) => ({
+    ...request,
+    setupRequest: (req, context) => {
+      const built = request.setupRequest ? request.setupRequest(req, context) : req;
+      return built && { ...built, body: fresh(built.body) };
+    },
+  }));
+}
+
 let current: autocannon.Instance | undefined;
 
 function cannon(options: autocannon.Options): Promise<autocannon.Result> {
@@ -125,6 +145,7 @@ function makeContext(baseUrl: string, adminKey: string, options: Options): Bench
   const ctx: BenchContext = {
     baseUrl,
     adminKey,
+    settings: { duration: options.duration, warmup: options.warmup, connections: options.connections },
     async api(method, path, { body, auth = false } = {}) {
       const headers: Record<string, string> = { accept: "application/json" };
       if (auth) headers.authorization = `Bearer ${adminKey}`;
@@ -170,8 +191,7 @@ function makeContext(baseUrl: string, adminKey: string, options: Options): Bench
         method,
         headers: spec.headers,
         body: spec.body,
-        requests: spec.requests,
-        idReplacement: spec.idReplacement,
+        requests: spec.idReplacement ? withFreshIds(spec) : spec.requests,
         connections: options.connections,
         timeout: 10,
       };
@@ -211,10 +231,10 @@ function verdict(o: Outcome): string {
 }
 
 function humanReport(outcomes: Outcome[], options: Options, m: ReturnType<typeof machine>): string {
-  const header = ["benchmark", "req/s", "p99 ms", "baseline req/s", "ratio", "target", "errors", "result"];
+  const header = ["benchmark", "value", "p99 ms", "baseline", "ratio", "target", "errors", "result"];
   const rows = outcomes.map((o) => [
     o.name,
-    o.measurement ? String(Math.round(o.measurement.value)) : "-",
+    o.measurement ? `${Math.round(o.measurement.value)} ${o.unit}` : "-",
     o.measurement ? String(o.measurement.p99Ms) : "-",
     o.baseline !== null ? `${Math.round(o.baseline)} (${o.baselineName})` : "-",
     o.ratio !== null ? o.ratio.toFixed(2) : "-",
@@ -298,7 +318,7 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const server = benchServer();
+  const server = benchServer({ env: Object.assign({}, ...chosen.map((b) => b.serverEnv ?? {})) });
   const onExit = () => server.killNow();
   const onSignal = (signal: NodeJS.Signals) => {
     log(`${signal}: stopping`);

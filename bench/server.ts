@@ -45,7 +45,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * database in a temporary directory. Created before it is started so that the caller can hook
  * stop/killNow to signals first.
  */
-export function benchServer(options: { startTimeoutMs?: number } = {}): BenchServer {
+export function benchServer(
+  options: { startTimeoutMs?: number; env?: Record<string, string> } = {},
+): BenchServer {
   let dir: string | undefined;
   let child: ChildProcess | undefined;
   let stopped = false;
@@ -99,6 +101,7 @@ export function benchServer(options: { startTimeoutMs?: number } = {}): BenchSer
         PORT: String(port),
         PUBLIC_URL: baseUrl,
         LOG_LEVEL: "silent",
+        ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -38,6 +38,25 @@ const ConfigSchema = z.object({
     .optional(),
   MAIL_DIR: z.string().min(1).default("./data/mail"),
   MAIL_FROM: z.string().min(3).default("Convene <events@localhost>"),
+  EMAIL_API_URL: z
+    .url({ protocol: /^https?$/ })
+    .default("https://api.resend.com/emails")
+    .describe("HTTP email provider endpoint (Resend's POST /emails request format)"),
+  EMAIL_API_KEY: z.string().min(1).optional().describe("Bearer key of the HTTP email provider"),
+  OUTBOX_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(8)
+    .describe("Send attempts before an outbox message is marked dead"),
+  SCHEDULER_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400)
+    .default(30)
+    .describe("How often the Node process runs the due work; 0 turns the scheduler off"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

@@ -5,20 +5,41 @@ import type { Clock } from "./lib/clock.js";
 import type { Logger } from "./lib/log.js";
 import type { TokenGenerator } from "./lib/tokens.js";
 
-/** An outgoing email. The registration issue gives this real transports. */
+/** A file sent with a message (the calendar invitation, for instance). */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: string | Uint8Array;
+}
+
+/**
+ * An outgoing email, rendered at send time from an outbox row (features/outbox/templates.ts).
+ * Every transport in src/mail/ sends exactly these fields.
+ */
 export interface MailMessage {
+  from: string;
   to: string;
   subject: string;
   text: string;
-  html?: string;
-  headers?: Record<string, string>;
+  html: string;
+  /** Extra header fields (List-Unsubscribe, List-Unsubscribe-Post...). */
+  headers: Record<string, string>;
+  /**
+   * RFC 5322 Message-ID, angle brackets included. Derived from the outbox dedupe key, so a
+   * message sent again after a crash carries the same one and duplicates are recognisable.
+   */
+  messageId: string;
+  /** For providers that deduplicate requests (HTTP `Idempotency-Key`): the outbox dedupe key. */
+  idempotencyKey?: string;
+  attachments?: MailAttachment[];
 }
 
+/** A transport. `send` resolves once the message is accepted and throws on any failure. */
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
 
-/** Until the outbox lands nothing sends mail; this keeps the dependency in its final place. */
+/** Accepts and drops every message (tests that do not look at mail). */
 export const noopMailer: Mailer = { send: async () => {} };
 
 /** Everything the app needs from the outside world, built by an entry point or a test. */

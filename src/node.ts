@@ -1,9 +1,10 @@
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { ConfigError, parseConfig } from "./config.js";
-import { buildNodeDeps } from "./runtime/node-deps.js";
+import { startScheduler } from "./jobs/scheduler.js";
+import { buildNodeDeps, mailTarget } from "./runtime/node-deps.js";
 
-/** Node entry: parse config, open and migrate the database, serve. */
+/** Node entry: parse config, open and migrate the database, serve, run the due work on a timer. */
 async function main() {
   let config: ReturnType<typeof parseConfig>;
   try {
@@ -21,12 +22,18 @@ async function main() {
     deps.log("info", "listening", {
       url: `http://${info.address}:${info.port}`,
       database: config.DATABASE_URL,
+      mail: mailTarget(config),
+      schedulerSeconds: config.SCHEDULER_INTERVAL_SECONDS,
     });
   });
+  const scheduler = startScheduler(deps, config.SCHEDULER_INTERVAL_SECONDS);
   const stop = () => {
     server.close(() => {
-      deps.close();
-      process.exit(0);
+      // Let a run in progress record its outcomes before the database closes.
+      void scheduler.stop().finally(() => {
+        deps.close();
+        process.exit(0);
+      });
     });
   };
   process.on("SIGINT", stop);

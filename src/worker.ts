@@ -1,42 +1,69 @@
 import { createClient } from "@libsql/client/web";
 import { createApp } from "./app.js";
-import { parseConfig } from "./config.js";
+import { type Config, parseConfig } from "./config.js";
 import { type Db, d1Db, libsqlDb } from "./db/client.js";
-import { noopMailer } from "./deps.js";
+import type { Deps, Mailer } from "./deps.js";
+import { runDueWork } from "./jobs/due-work.js";
 import { systemClock } from "./lib/clock.js";
 import { jsonLogger } from "./lib/log.js";
 import { cryptoTokens } from "./lib/tokens.js";
+import { httpMailer, unconfiguredMailer } from "./mail/http.js";
 
 export interface Env {
   DB: D1Database;
   [key: string]: unknown;
 }
 
-let cached: { env: Env; app: ReturnType<typeof createApp> } | undefined;
+let cached: { env: Env; deps: Deps; app: ReturnType<typeof createApp> } | undefined;
+
+/**
+ * Mail at the edge goes through the HTTP provider. Without a key every send fails, so messages
+ * retry and end dead (visible to staff) instead of disappearing.
+ */
+function workerMailer(config: Config): Mailer {
+  return config.EMAIL_API_KEY
+    ? httpMailer({ url: config.EMAIL_API_URL, apiKey: config.EMAIL_API_KEY })
+    : unconfiguredMailer;
+}
 
 /** Worker entry: build deps from bindings once per isolate; D1 unless DATABASE_URL names a libsql server. */
-function appFor(env: Env) {
-  if (cached?.env === env) return cached.app;
+function runtimeFor(env: Env) {
+  if (cached?.env === env) return cached;
   const vars = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string"));
   const config = parseConfig(vars);
   const db: Db =
     typeof env.DATABASE_URL === "string" && env.DATABASE_URL
       ? libsqlDb(createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN }))
       : d1Db(env.DB);
-  const app = createApp({
+  const deps: Deps = {
     db,
     clock: systemClock,
-    mailer: noopMailer,
+    mailer: workerMailer(config),
     config,
     tokens: cryptoTokens,
     log: jsonLogger(config.LOG_LEVEL),
-  });
-  cached = { env, app };
-  return app;
+  };
+  cached = { env, deps, app: createApp(deps) };
+  return cached;
 }
 
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext) {
-    return appFor(env).fetch(request, env, ctx);
+    return runtimeFor(env).app.fetch(request, env, ctx);
+  },
+  /** The Cron Trigger (every minute, wrangler.toml): outbox and housekeeping. */
+  scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+    const { deps } = runtimeFor(env);
+    ctx.waitUntil(
+      runDueWork(deps).then(
+        (r) => {
+          if (r.outbox.claimed || r.rateLimitsDeleted) deps.log("info", "due work", { ...r });
+        },
+        (err: unknown) => {
+          deps.log("error", "due work failed", { error: err instanceof Error ? err.message : String(err) });
+          throw err;
+        },
+      ),
+    );
   },
 } satisfies ExportedHandler<Env>;

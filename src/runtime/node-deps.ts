@@ -5,10 +5,13 @@ import { createClient } from "@libsql/client";
 import type { Config } from "../config.js";
 import { type Db, libsqlDb, prepareLocalClient } from "../db/client.js";
 import { migrateLibsql } from "../db/migrate-node.js";
-import { type Deps, noopMailer } from "../deps.js";
+import type { Deps, Mailer } from "../deps.js";
 import { systemClock } from "../lib/clock.js";
 import { jsonLogger } from "../lib/log.js";
 import { cryptoTokens } from "../lib/tokens.js";
+import { emlMailer } from "../mail/eml.js";
+import { httpMailer } from "../mail/http.js";
+import { smtpMailer } from "../mail/smtp.js";
 
 /** Opens (and for a local file, creates and migrates) the database named by the config. */
 export async function openNodeDb(config: Config): Promise<{ db: Db; close: () => void }> {
@@ -21,13 +24,30 @@ export async function openNodeDb(config: Config): Promise<{ db: Db; close: () =>
   return { db, close: () => client.close() };
 }
 
+/**
+ * Mail on Node: SMTP when SMTP_URL is set, else the HTTP provider when EMAIL_API_KEY is set,
+ * else one .eml file per message in MAIL_DIR, so a fresh install needs nothing to "send" mail.
+ */
+export function nodeMailer(config: Config): Mailer {
+  if (config.SMTP_URL) return smtpMailer(config.SMTP_URL);
+  if (config.EMAIL_API_KEY) return httpMailer({ url: config.EMAIL_API_URL, apiKey: config.EMAIL_API_KEY });
+  return emlMailer(config.MAIL_DIR);
+}
+
+/** Where nodeMailer sends, for the start-up log line (no credentials). */
+export function mailTarget(config: Config): string {
+  if (config.SMTP_URL) return `smtp://${new URL(config.SMTP_URL).host}`;
+  if (config.EMAIL_API_KEY) return config.EMAIL_API_URL;
+  return `${config.MAIL_DIR}/*.eml`;
+}
+
 export async function buildNodeDeps(config: Config): Promise<Deps & { close: () => void }> {
   const { db, close } = await openNodeDb(config);
   return {
     db,
     close,
     clock: systemClock,
-    mailer: noopMailer,
+    mailer: nodeMailer(config),
     config,
     tokens: cryptoTokens,
     log: jsonLogger(config.LOG_LEVEL),

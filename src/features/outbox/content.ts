@@ -1,0 +1,153 @@
+import { DateTime } from "luxon";
+import type { Template } from "./enqueue.js";
+
+/** Everything a registration email says, gathered at send time (see templates.ts). */
+export interface MessageFacts {
+  template: Template;
+  orgName: string;
+  name: string;
+  /** The registration's status when the message is rendered. */
+  status: "confirmed" | "waitlisted" | "cancelled";
+  /** Place in the waitlist queue (1 = next), when waitlisted. */
+  position: number | null;
+  event: {
+    title: string;
+    url: string;
+    format: "virtual" | "in_person" | "hybrid";
+    venue: string | null;
+    startsAt: Date;
+    endsAt: Date;
+    timeZone: string;
+    cancelled: boolean;
+  };
+  manageUrl: string;
+  unsubscribeUrl: string;
+  /** The personal /j/ link, only for confirmed registrations of online events. */
+  joinUrl: string | null;
+}
+
+export interface Content {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** The status each template announces; a later change is pointed out in the message. */
+const ANNOUNCES: Partial<Record<Template, MessageFacts["status"]>> = {
+  "registration.confirmed": "confirmed",
+  "registration.promoted": "confirmed",
+  "registration.waitlisted": "waitlisted",
+  "registration.cancelled": "cancelled",
+};
+
+const STATUS_WORDS = {
+  confirmed: "confirmed",
+  waitlisted: "on the waitlist",
+  cancelled: "cancelled",
+} as const;
+
+/** Subject, text and HTML of a message. Pure: the same facts always give the same content. */
+export function composeContent(f: MessageFacts): Content {
+  const title = f.event.title.replace(/\s+/g, " ").trim();
+  const place = f.position ? ` Your place in the queue: ${f.position}.` : "";
+  const byStatus = {
+    confirmed: `You're registered for ${title}.`,
+    waitlisted: `You're on the waitlist for ${title}.${place} We'll email you if a seat opens up.`,
+    cancelled: `Your registration for ${title} is cancelled. Changed your mind? Register again on the event page.`,
+  };
+  const lead: Record<Template, string> = {
+    "registration.confirmed": byStatus.confirmed,
+    "registration.promoted": `Good news: a seat opened up and you're in for ${title}.`,
+    "registration.waitlisted": byStatus.waitlisted,
+    "registration.cancelled": byStatus.cancelled,
+    "registration.resend": `Here are your links for ${title}. ${byStatus[f.status]}`,
+  };
+  const subjects: Record<Template, string> = {
+    "registration.confirmed": `Registered: ${title}`,
+    "registration.promoted": `You're in: ${title}`,
+    "registration.waitlisted": `Waitlisted${f.position ? ` (#${f.position})` : ""}: ${title}`,
+    "registration.cancelled": `Cancelled: ${title}`,
+    "registration.resend": `Your links: ${title}`,
+  };
+
+  const notes: string[] = [];
+  const announced = ANNOUNCES[f.template];
+  if (announced && announced !== f.status) {
+    notes.push(`Since then your registration has changed: it is now ${STATUS_WORDS[f.status]}.${place}`);
+  }
+  if (f.event.cancelled) notes.push("Please note: this event has been cancelled.");
+
+  const when = formatWhen(f.event.startsAt, f.event.endsAt, f.event.timeZone);
+  const where = f.event.format !== "virtual" && f.event.venue ? f.event.venue : null;
+  const joinNote = "opens shortly before the start; it is personal, please do not share it";
+
+  const text = [
+    `Hello ${f.name},`,
+    "",
+    lead[f.template],
+    ...notes.map((n) => `\n${n}`),
+    "",
+    title,
+    `When: ${when.local}`,
+    `      ${when.utc}`,
+    ...(where ? [`Where: ${where}`] : []),
+    ...(f.joinUrl ? [`Join online: ${f.joinUrl}`, `      (${joinNote})`] : []),
+    `Event page: ${f.event.url}`,
+    "",
+    `Manage or cancel your registration: ${f.manageUrl}`,
+    "",
+    "--",
+    `You receive this email because you registered for an event of ${f.orgName}.`,
+    `Unsubscribe: ${f.unsubscribeUrl}`,
+    "",
+  ].join("\n");
+
+  const link = (href: string, label: string) => `<a href="${esc(href)}">${esc(label)}</a>`;
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(subjects[f.template])}</title></head>
+<body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1a1a1a; max-width: 40em;">
+<p>Hello ${esc(f.name)},</p>
+<p>${esc(lead[f.template])}</p>
+${notes.map((n) => `<p><strong>${esc(n)}</strong></p>`).join("\n")}
+<h1 style="font-size: 1.25em;">${esc(title)}</h1>
+<p><strong>When:</strong> ${esc(when.local)}<br>${esc(when.utc)}</p>
+${where ? `<p><strong>Where:</strong> ${esc(where)}</p>` : ""}
+${f.joinUrl ? `<p><strong>Join online:</strong> ${link(f.joinUrl, f.joinUrl)}<br><small>${esc(joinNote)}</small></p>` : ""}
+<p>${link(f.event.url, "Event page")} &middot; ${link(f.manageUrl, "Manage or cancel your registration")}</p>
+<hr>
+<p><small>You receive this email because you registered for an event of ${esc(f.orgName)}.
+${link(f.unsubscribeUrl, "Unsubscribe")}</small></p>
+</body></html>
+`;
+  return { subject: subjects[f.template], text, html };
+}
+
+/**
+ * The event's time for people: local time in the event's zone with the offset in force, and
+ * UTC, because attendees are spread over many zones and a bare "12:00" is the classic mistake.
+ */
+export function formatWhen(startsAt: Date, endsAt: Date, zone: string): { local: string; utc: string } {
+  const span = (z: string, timeFmt: string) => {
+    const s = DateTime.fromJSDate(startsAt, { zone: z }).setLocale("en-US");
+    const e = DateTime.fromJSDate(endsAt, { zone: z }).setLocale("en-US");
+    const day = "cccc, LLLL d, yyyy";
+    const end = s.hasSame(e, "day") ? e.toFormat(timeFmt) : e.toFormat(`${day}, ${timeFmt}`);
+    return { s, text: `${s.toFormat(`${day}, ${timeFmt}`)} – ${end}` };
+  };
+  const local = span(zone, "h:mm a");
+  const utc = span("UTC", "HH:mm");
+  return {
+    local: `${local.text} (${zone} time, UTC${local.s.toFormat("ZZ")})`,
+    utc: `${utc.text} UTC`,
+  };
+}
+
+/** HTML-escapes text for element content and double- or single-quoted attributes. */
+export function esc(value: string): string {
+  return value
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}

@@ -1,0 +1,130 @@
+import { sql } from "drizzle-orm";
+import { sqlBatch } from "../../db/batch.js";
+import type { Deps, MailMessage } from "../../deps.js";
+import { sha256Hex } from "../../lib/tokens.js";
+import { mintToken } from "../registrations/engine.js";
+import { composeContent, type MessageFacts } from "./content.js";
+import type { Template } from "./enqueue.js";
+
+/** What the dispatcher needs of an outbox row to render it. */
+export interface OutboxMessageRow {
+  id: string;
+  template: string;
+  params: Record<string, unknown>;
+  dedupeKey: string;
+}
+
+/** A message to send, or the reason there is nothing to send (the row is then closed as sent). */
+export type Rendered = { message: MailMessage } | { skip: string };
+
+const TEMPLATES = new Set<string>([
+  "registration.confirmed",
+  "registration.waitlisted",
+  "registration.promoted",
+  "registration.cancelled",
+  "registration.resend",
+]);
+
+interface Facts {
+  status: MessageFacts["status"];
+  position: number | null;
+  email: string;
+  name: string;
+  erased_at: number | null;
+  title: string;
+  slug: string;
+  format: MessageFacts["event"]["format"];
+  venue: string | null;
+  starts_at: number;
+  ends_at: number;
+  time_zone: string;
+  event_status: string;
+  has_join: number;
+}
+
+/**
+ * Turns an outbox row into a message at send time. The outbox holds only a template name and
+ * the registration id; the links are capabilities, so each message mints its own manage token
+ * (and, for a confirmed seat at an online event, a join token) and stores only their hashes.
+ * The tokens are minted, and the facts read, in one batch, conditional on the registration
+ * still existing and its attendee not being erased; otherwise the message is skipped.
+ * Unknown templates throw, which the dispatcher records as a failure (and, in time, dead).
+ */
+export async function renderMessage(
+  deps: Pick<Deps, "db" | "tokens" | "clock" | "config">,
+  row: OutboxMessageRow,
+): Promise<Rendered> {
+  if (!TEMPLATES.has(row.template)) throw new Error(`unknown template ${row.template}`);
+  const registrationId = row.params.registrationId;
+  if (typeof registrationId !== "string") throw new Error("params.registrationId is missing");
+  const { PUBLIC_URL } = deps.config;
+  const now = deps.clock.now().getTime();
+  const manage = await mintToken(deps);
+  const join = await mintToken(deps);
+  const live = sql`r.id = ${registrationId} AND a.erased_at IS NULL`;
+  const [, , rows] = await sqlBatch(deps.db, [
+    sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
+        SELECT ${manage.hash}, 'manage', r.id, ${now}
+        FROM registrations r JOIN attendees a ON a.id = r.attendee_id WHERE ${live}`,
+    sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
+        SELECT ${join.hash}, 'join', r.id, ${now}
+        FROM registrations r JOIN attendees a ON a.id = r.attendee_id JOIN events e ON e.id = r.event_id
+        WHERE ${live} AND r.status = 'confirmed' AND e.format IN ('virtual', 'hybrid') AND e.status = 'published'`,
+    sql`SELECT r.status, a.email, a.name, a.erased_at, e.title, e.slug, e.format, e.venue, e.starts_at,
+               e.ends_at, e.time_zone, e.status AS event_status,
+               CASE WHEN r.status = 'waitlisted' THEN
+                 (SELECT count(*) FROM registrations w WHERE w.event_id = r.event_id
+                    AND w.status = 'waitlisted' AND w.waitlist_position <= r.waitlist_position) END AS position,
+               EXISTS (SELECT 1 FROM access_tokens WHERE hash = ${join.hash}) AS has_join
+        FROM registrations r JOIN attendees a ON a.id = r.attendee_id JOIN events e ON e.id = r.event_id
+        WHERE r.id = ${registrationId}`,
+  ]);
+  const f = rows?.[0] as Facts | undefined;
+  if (!f) return { skip: "registration no longer exists" };
+  if (f.erased_at !== null) return { skip: "attendee erased" };
+
+  const manageUrl = `${PUBLIC_URL}/r/${manage.token}`;
+  const unsubscribeUrl = `${manageUrl}/unsubscribe`;
+  const content = composeContent({
+    template: row.template as Template,
+    orgName: deps.config.ORG_NAME,
+    name: f.name,
+    status: f.status,
+    position: f.position === null ? null : Number(f.position),
+    event: {
+      title: f.title,
+      url: `${PUBLIC_URL}/events/${f.slug}`,
+      format: f.format,
+      venue: f.venue,
+      startsAt: new Date(Number(f.starts_at)),
+      endsAt: new Date(Number(f.ends_at)),
+      timeZone: f.time_zone,
+      cancelled: f.event_status === "cancelled",
+    },
+    manageUrl,
+    unsubscribeUrl,
+    joinUrl: Number(f.has_join) ? `${PUBLIC_URL}/j/${join.token}` : null,
+  });
+  return {
+    message: {
+      from: deps.config.MAIL_FROM,
+      to: f.email,
+      ...content,
+      headers: {
+        "List-Unsubscribe": `<${unsubscribeUrl}>`,
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+      },
+      messageId: await messageIdFor(row.dedupeKey, PUBLIC_URL),
+      idempotencyKey: row.dedupeKey,
+    },
+  };
+}
+
+/**
+ * The Message-ID of an outbox message: a hash of its dedupe key at the public host. Every send
+ * of one row carries the same id, so a re-send after a crash is recognisably the same message.
+ */
+export async function messageIdFor(dedupeKey: string, publicUrl: string): Promise<string> {
+  const host = new URL(publicUrl).hostname || "localhost";
+  return `<${(await sha256Hex(dedupeKey)).slice(0, 32)}@${host}>`;
+}

@@ -1,0 +1,85 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../lib/http.js";
+import { eraseAttendee } from "../registrations/attendee-erase.js";
+import { resolveJoin } from "../registrations/attendee-join.js";
+import { cancelByToken, loadManage } from "../registrations/attendee-manage.js";
+import { optOutReminders } from "../registrations/attendee-unsubscribe.js";
+import { findByToken } from "../registrations/service.js";
+import { JoinWaitPage, ManagePage, UnsubscribePage } from "./attendee-view.js";
+import { pageHeaders, sameOrigin, tokenPage } from "./guards.js";
+import { MessagePage, notFoundPage, sendPage } from "./layout.js";
+
+/**
+ * The links only an attendee has: /r/{manage token} and /j/{join token}. Every answer is
+ * no-store and no-referrer, so the token stays out of caches and other sites' logs.
+ */
+export const attendeeRoutes = new Hono<AppEnv>()
+  .get("/r/:token", pageHeaders, tokenPage, async (c) => {
+    const { deps } = c.var;
+    const token = c.req.param("token");
+    const v = await loadManage(deps, token);
+    if (!v) return notFoundPage(c, "registration");
+    return sendPage(c, <ManagePage org={deps.config.ORG_NAME} v={v} token={token} now={deps.clock.now()} />);
+  })
+  .post("/r/:token/cancel", pageHeaders, tokenPage, sameOrigin, async (c) => {
+    const token = c.req.param("token");
+    if (!(await cancelByToken(c.var.deps, token))) return notFoundPage(c, "registration");
+    // Post/redirect/get: reloading the result does not post again.
+    return c.redirect(`/r/${token}`, 303);
+  })
+  .post("/r/:token/erase", pageHeaders, tokenPage, sameOrigin, async (c) => {
+    const { deps } = c.var;
+    const found = await findByToken(deps, c.req.param("token"), "manage");
+    if (!found) return notFoundPage(c, "registration");
+    await eraseAttendee(deps, found.attendee.id);
+    return sendPage(
+      c,
+      <MessagePage title="Your data was deleted" org={deps.config.ORG_NAME} tone="ok" noindex>
+        <p>
+          Your name and email address were replaced with anonymous values, your answers were removed and your
+          registrations were cancelled. The links in our emails to you no longer work.
+        </p>
+      </MessagePage>,
+    );
+  })
+  .get("/r/:token/unsubscribe", pageHeaders, tokenPage, async (c) => {
+    const { deps } = c.var;
+    const token = c.req.param("token");
+    const found = await findByToken(deps, token, "manage");
+    if (!found) return notFoundPage(c, "registration");
+    const done = found.registration.remindersOptOut;
+    return sendPage(
+      c,
+      <UnsubscribePage org={deps.config.ORG_NAME} event={found.event} token={token} done={done} />,
+    );
+  })
+  // RFC 8058 one-click: mail providers POST "List-Unsubscribe=One-Click" without an Origin, so
+  // this route has no origin check; the token is the authority and the change is harmless.
+  .post("/r/:token/unsubscribe", pageHeaders, tokenPage, async (c) => {
+    const { deps } = c.var;
+    const token = c.req.param("token");
+    const found = await optOutReminders(deps, token);
+    if (!found) return notFoundPage(c, "registration");
+    return sendPage(c, <UnsubscribePage org={deps.config.ORG_NAME} event={found.event} token={token} done />);
+  })
+  .get("/j/:token", pageHeaders, tokenPage, async (c) => {
+    const { deps } = c.var;
+    const decision = await resolveJoin(deps, c.req.param("token"), {
+      recordAttendance: c.req.method === "GET",
+    });
+    if (!decision) return notFoundPage(c, "join link");
+    if (decision.kind === "redirect") return c.redirect(decision.url, 302);
+    const { kind, event } = decision;
+    return sendPage(
+      c,
+      <JoinWaitPage
+        org={deps.config.ORG_NAME}
+        event={event}
+        now={deps.clock.now()}
+        kind={kind}
+        opensAt={kind === "early" ? decision.opensAt : undefined}
+        status={kind === "not-confirmed" ? decision.status : undefined}
+      />,
+      kind === "not-confirmed" ? 403 : 200,
+    );
+  });

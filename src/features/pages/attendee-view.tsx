@@ -1,0 +1,244 @@
+import type { EventRow } from "../events/queries.js";
+import type { ManageView } from "../registrations/attendee-manage.js";
+import type { RegistrationOutcome } from "../registrations/engine.js";
+import { eventPath, When } from "./event-view.js";
+import { formatInstant, startsIn } from "./format.js";
+import { Layout } from "./layout.js";
+
+const queue = (position: number | null) =>
+  position ? `You are number ${position} in the queue.` : "You are in the queue.";
+
+/** After the form: confirmed or waitlisted with the queue place, or "links sent again". */
+export function ConfirmationPage(p: {
+  org: string;
+  event: EventRow;
+  outcome: RegistrationOutcome | null;
+  manageUrl: string | null;
+}) {
+  const { event, outcome } = p;
+  // A repeat registration (or a bot's) learns nothing about the registration that exists.
+  if (!outcome || !p.manageUrl) {
+    return (
+      <Layout title="Check your email" org={p.org} noindex>
+        <h1>Check your email</h1>
+        <div class="notice ok">
+          <p>
+            This email address is already registered for <strong>{event.title}</strong>. We have emailed the
+            links for this registration again: the confirmation, your calendar invitation and the link to
+            manage it.
+          </p>
+        </div>
+        <p>
+          <a href={eventPath(event.slug)}>Back to the event</a>
+        </p>
+      </Layout>
+    );
+  }
+  const waitlisted = outcome.status === "waitlisted";
+  const title = waitlisted ? "You are on the waitlist" : "You are registered";
+  return (
+    <Layout title={title} org={p.org} noindex>
+      <h1>{title}</h1>
+      <div class={`notice ${waitlisted ? "info" : "ok"}`}>
+        {waitlisted ? (
+          <p>
+            All seats for <strong>{event.title}</strong> are taken. {queue(outcome.position)} We email you as
+            soon as a seat frees up.
+          </p>
+        ) : (
+          <p>
+            Your seat for <strong>{event.title}</strong> is confirmed.
+          </p>
+        )}
+        <p>
+          <When event={event} />
+        </p>
+      </div>
+      <p>We have emailed you a confirmation with a calendar invitation.</p>
+      <h2>Manage your registration</h2>
+      <p>
+        <a href={p.manageUrl}>Manage your registration</a>
+        {event.format === "in_person" ? "" : " (your personal join link is there too)"}. Keep this link to
+        yourself: anyone who has it can cancel your registration.
+      </p>
+    </Layout>
+  );
+}
+
+function statusText(v: ManageView): string {
+  if (v.registration.status === "confirmed") return "Confirmed: you have a seat.";
+  if (v.registration.status === "waitlisted") return `On the waitlist. ${queue(v.position)}`;
+  return "Cancelled.";
+}
+
+/** The manage page behind /r/{token}: the owner's own details and what they can do. */
+export function ManagePage(p: { org: string; v: ManageView; token: string; now: Date }) {
+  const { v } = p;
+  const { event, registration } = v;
+  const base = `/r/${p.token}`;
+  const active = registration.status !== "cancelled";
+  const ahead = event.endsAt > p.now && event.status === "published";
+  return (
+    <Layout title="Your registration" org={p.org} noindex>
+      <h1>Your registration</h1>
+      <p>
+        <a href={eventPath(event.slug)}>{event.title}</a>
+        <br />
+        <When event={event} />
+      </p>
+      {event.status === "cancelled" ? (
+        <div class="notice warn">
+          <p>This event was cancelled.</p>
+        </div>
+      ) : null}
+      <dl class="facts">
+        <dt>Status</dt>
+        <dd>{statusText(v)}</dd>
+        <dt>Name</dt>
+        <dd>{v.attendee.name}</dd>
+        <dt>Email</dt>
+        <dd>{v.attendee.email}</dd>
+        {event.venue && event.format !== "virtual" ? (
+          <>
+            <dt>Venue</dt>
+            <dd>{event.venue}</dd>
+          </>
+        ) : null}
+      </dl>
+      {v.joinPath ? (
+        <section aria-labelledby="join">
+          <h2 id="join">Join online</h2>
+          <p>
+            <a class="button" href={v.joinPath}>
+              Join the event
+            </a>
+          </p>
+          <p>
+            This link is yours alone: it opens 30 minutes before the start and tells us you attended. Please
+            do not share it.
+          </p>
+        </section>
+      ) : null}
+      {active && ahead ? (
+        <section aria-labelledby="reminders">
+          <h2 id="reminders">Reminders</h2>
+          {registration.remindersOptOut ? (
+            <p>You will not get reminder emails for this event.</p>
+          ) : (
+            <p>
+              We email you a reminder before the event.{" "}
+              <a href={`${base}/unsubscribe`}>Stop reminder emails</a>
+            </p>
+          )}
+        </section>
+      ) : null}
+      <section aria-labelledby="actions">
+        <h2 id="actions">Change your plans</h2>
+        {active && ahead ? (
+          <form method="post" action={`${base}/cancel`}>
+            <p>Cancelling frees your seat for the next person on the waitlist.</p>
+            <button type="submit" class="secondary">
+              Cancel my registration
+            </button>
+          </form>
+        ) : null}
+        {!active && ahead ? (
+          <p>
+            Changed your mind? <a href={eventPath(event.slug)}>Register again on the event page</a>.
+          </p>
+        ) : null}
+      </section>
+      <section aria-labelledby="your-data">
+        <h2 id="your-data">Your data</h2>
+        <form method="post" action={`${base}/erase`}>
+          <p>
+            Deleting your data replaces your name and email address with anonymous values, removes your
+            answers and cancels your registrations. This cannot be undone.
+          </p>
+          <button type="submit" class="danger">
+            Delete my data
+          </button>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export function UnsubscribePage(p: { org: string; event: EventRow; token: string; done: boolean }) {
+  return (
+    <Layout title="Reminder emails" org={p.org} noindex>
+      <h1>Reminder emails</h1>
+      {p.done ? (
+        <div class="notice ok">
+          <p>
+            You will not get reminder emails for <strong>{p.event.title}</strong>. Your registration is
+            unchanged.
+          </p>
+        </div>
+      ) : (
+        <form method="post" action={`/r/${p.token}/unsubscribe`}>
+          <p>
+            Stop reminder emails for <strong>{p.event.title}</strong>? Your registration stays as it is.
+          </p>
+          <button type="submit">Stop reminders</button>
+        </form>
+      )}
+      <p>
+        <a href={`/r/${p.token}`}>Back to your registration</a>
+      </p>
+    </Layout>
+  );
+}
+
+/** The /j/ link when it does not redirect: too early, over, or not (or no longer) confirmed. */
+export function JoinWaitPage(p: {
+  org: string;
+  event: EventRow;
+  now: Date;
+  kind: "early" | "over" | "not-confirmed" | "event-cancelled" | "no-link";
+  opensAt?: Date;
+  status?: string;
+}) {
+  const { event } = p;
+  const titles = {
+    early: "Not started yet",
+    over: "This event has ended",
+    "not-confirmed": "No seat for this link",
+    "event-cancelled": "This event was cancelled",
+    "no-link": "The meeting link is not ready",
+  } as const;
+  return (
+    <Layout title={titles[p.kind]} org={p.org} noindex>
+      <h1>{titles[p.kind]}</h1>
+      <p>
+        <a href={eventPath(event.slug)}>{event.title}</a>
+        <br />
+        <When event={event} />
+      </p>
+      <div class={`notice ${p.kind === "early" ? "info" : "warn"}`}>
+        {p.kind === "early" && p.opensAt ? (
+          <p>
+            {`The event starts ${startsIn(p.now, event.startsAt)}. This link opens at ${formatInstant(p.opensAt, event.timeZone)}, 30 minutes before the start: come back then.`}
+          </p>
+        ) : null}
+        {p.kind === "over" ? (
+          <p>
+            The event is over. The <a href={eventPath(event.slug)}>event page</a> will link to the recording
+            once it is published.
+          </p>
+        ) : null}
+        {p.kind === "not-confirmed" ? (
+          <p>
+            {p.status === "waitlisted"
+              ? "Your registration is on the waitlist, so this link does not open the meeting. We email you if a seat frees up."
+              : "Your registration was cancelled, so this link no longer opens the meeting."}
+          </p>
+        ) : null}
+        {p.kind === "event-cancelled" ? <p>This event was cancelled, so there is nothing to join.</p> : null}
+        {p.kind === "no-link" ? (
+          <p>The organisers have not added the meeting link yet. Please try again in a few minutes.</p>
+        ) : null}
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,104 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { csrf } from "hono/csrf";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "../../lib/http.js";
+import { Problem } from "../../lib/problem.js";
+import { rateLimitRegistrations } from "../registrations/rate-limit.js";
+import { MessagePage, sendPage } from "./layout.js";
+
+/**
+ * Headers of every HTML page: a CSP that allows our own stylesheet and nothing inline (the
+ * pages have no script at all; JSON-LD is a data block, which CSP does not govern).
+ */
+export const pageHeaders: MiddlewareHandler<AppEnv> = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'none'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+  referrerPolicy: "no-referrer",
+});
+
+/** Pages that show a capability token must not be stored by caches or leak it as a Referer. */
+export const tokenPage: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  c.header("Cache-Control", "no-store");
+  c.header("Referrer-Policy", "no-referrer");
+  c.header("X-Robots-Tag", "noindex");
+};
+
+// hono/csrf: form posts must come from our own origin (the public URL, or the URL the request
+// reached, which differ behind a proxy) or say Sec-Fetch-Site: same-origin.
+const originCheck = csrf({
+  origin: (origin, c) =>
+    origin === new URL(c.req.url).origin ||
+    origin === new URL((c as Context<AppEnv>).var.deps.config.PUBLIC_URL).origin,
+});
+
+/**
+ * The CSRF check, answered with a page instead of an exception. The inner middleware is given a
+ * stand-in `next`, so the real handler runs only when the check passed.
+ */
+export const sameOrigin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  let passed = false;
+  try {
+    await originCheck(c, async () => {
+      passed = true;
+    });
+  } catch {
+    passed = false;
+  }
+  if (!passed) {
+    return sendPage(
+      c,
+      <MessagePage title="Form refused" org={c.var.deps.config.ORG_NAME} tone="warn">
+        <p>
+          This form was sent from another site, so we did not act on it. Open the page on our site and submit
+          the form there.
+        </p>
+      </MessagePage>,
+      403,
+    );
+  }
+  await next();
+};
+
+/** The JSON API's per-address registration budget, with a page when it is spent. */
+export const formRateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  let passed = false;
+  try {
+    await rateLimitRegistrations(c, async () => {
+      passed = true;
+    });
+  } catch (err) {
+    if (!(err instanceof Problem) || err.status !== 429) throw err;
+    return sendPage(
+      c,
+      <MessagePage title="Too many registrations" org={c.var.deps.config.ORG_NAME} tone="warn">
+        <p>{`${err.detail ?? "Please try again in a minute."}`}</p>
+      </MessagePage>,
+      429,
+      err.headers ?? {},
+    );
+  }
+  if (passed) await next();
+};
+
+/** 20 questions of 5,000 characters fit in 128 KiB with room to spare. */
+export const formBodyLimit: MiddlewareHandler<AppEnv> = bodyLimit({
+  maxSize: 128 * 1024,
+  onError: (c) =>
+    sendPage(
+      c as Context<AppEnv>,
+      <MessagePage title="Form too large" org={(c as Context<AppEnv>).var.deps.config.ORG_NAME} tone="warn">
+        <p>What you sent is larger than any answer to this form can be.</p>
+      </MessagePage>,
+      413,
+    ),
+});

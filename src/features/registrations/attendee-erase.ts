@@ -1,0 +1,48 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { sqlBatch } from "../../db/batch.js";
+import { registrations } from "../../db/schema.js";
+import type { Deps } from "../../deps.js";
+import { promotionStatements } from "./engine.js";
+
+export const ERASED_NAME = "Erased attendee";
+export const erasedEmail = (attendeeId: string) => `erased+${attendeeId}@invalid`;
+
+/**
+ * "Delete my data": in ONE batch the attendee's name and email become anonymous, the answers of
+ * all their registrations are cleared, their active registrations are cancelled (freeing seats
+ * and promoting the waitlist, exactly as a cancellation does) and every token is revoked. The
+ * registration rows stay, so attendance counts and capacity history stay true.
+ *
+ * No "cancelled" email is queued: the address it would go to is the one being erased.
+ */
+export async function eraseAttendee(deps: Deps, attendeeId: string): Promise<void> {
+  const { db } = deps;
+  const now = deps.clock.now();
+  const at = now.getTime();
+  const opId = deps.tokens.id("op");
+  // Which events need a promotion pass. A registration created between this read and the batch
+  // is still cancelled by the batch; only its promotion would wait for the next change.
+  const active = await db
+    .selectDistinct({ eventId: registrations.eventId })
+    .from(registrations)
+    .where(
+      and(
+        eq(registrations.attendeeId, attendeeId),
+        inArray(registrations.status, ["confirmed", "waitlisted"]),
+      ),
+    );
+  await sqlBatch(db, [
+    sql`
+      UPDATE registrations SET status = 'cancelled', cancelled_at = ${at}, updated_at = ${at}, op_id = ${opId}
+      WHERE attendee_id = ${attendeeId} AND status IN ('confirmed', 'waitlisted')`,
+    ...active.flatMap((r) => promotionStatements(r.eventId, opId, now)),
+    sql`UPDATE registrations SET answers = '{}', updated_at = ${at} WHERE attendee_id = ${attendeeId}`,
+    sql`
+      UPDATE access_tokens SET revoked_at = ${at}
+      WHERE revoked_at IS NULL AND (attendee_id = ${attendeeId}
+        OR registration_id IN (SELECT id FROM registrations WHERE attendee_id = ${attendeeId}))`,
+    sql`
+      UPDATE attendees SET name = ${ERASED_NAME}, email = ${erasedEmail(attendeeId)}, erased_at = ${at}, updated_at = ${at}
+      WHERE id = ${attendeeId}`,
+  ]);
+}

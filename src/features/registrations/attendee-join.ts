@@ -1,0 +1,46 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { registrations } from "../../db/schema.js";
+import type { Deps } from "../../deps.js";
+import type { EventRow } from "../events/queries.js";
+import { findByToken } from "./service.js";
+
+/** The personal join link opens this long before the start. */
+export const JOIN_OPENS_BEFORE_MS = 30 * 60_000;
+
+export type JoinDecision =
+  | { kind: "redirect"; url: string; event: EventRow }
+  | { kind: "early"; event: EventRow; opensAt: Date }
+  | { kind: "over"; event: EventRow }
+  | { kind: "not-confirmed"; event: EventRow; status: "waitlisted" | "cancelled" }
+  | { kind: "event-cancelled"; event: EventRow }
+  | { kind: "no-link"; event: EventRow };
+
+/**
+ * What a personal /j/ link does now. Only a confirmed registration inside the window gets the
+ * real meeting URL, and the first such visit is recorded as attendance (one conditional UPDATE,
+ * so repeated or simultaneous clicks keep the first time). A HEAD request (link checkers) gets
+ * the same answer without counting as attendance.
+ */
+export async function resolveJoin(
+  deps: Deps,
+  token: string,
+  options: { recordAttendance: boolean } = { recordAttendance: true },
+): Promise<JoinDecision | null> {
+  const found = await findByToken(deps, token, "join");
+  if (!found) return null;
+  const { event, registration } = found;
+  const now = deps.clock.now();
+  if (event.status === "cancelled") return { kind: "event-cancelled", event };
+  if (registration.status !== "confirmed")
+    return { kind: "not-confirmed", event, status: registration.status };
+  if (now >= event.endsAt) return { kind: "over", event };
+  const opensAt = new Date(event.startsAt.getTime() - JOIN_OPENS_BEFORE_MS);
+  if (now < opensAt) return { kind: "early", event, opensAt };
+  if (!event.joinUrl) return { kind: "no-link", event };
+  if (!options.recordAttendance) return { kind: "redirect", url: event.joinUrl, event };
+  await deps.db
+    .update(registrations)
+    .set({ attendedAt: now })
+    .where(and(eq(registrations.id, registration.id), isNull(registrations.attendedAt)));
+  return { kind: "redirect", url: event.joinUrl, event };
+}

@@ -1,0 +1,147 @@
+import { SQL, sql } from "drizzle-orm";
+import { sqlAll, sqlBatch } from "../../db/batch.js";
+import type { Deps } from "../../deps.js";
+import { conflict, notFound } from "../../lib/problem.js";
+import type { Actor } from "../audit/service.js";
+import { outboxForOp } from "../outbox/enqueue.js";
+import { promotionStatements } from "./engine.js";
+import { findStaffRegistration, type StaffRegistration } from "./staff-queries.js";
+
+/**
+ * Staff transitions of one registration. They use the engine's statements (outbox rows,
+ * promotion) but run them in a batch of their own so the audit row commits with the change.
+ * The audit row is conditional on the change having happened: a lost race (someone else
+ * cancelled first) leaves no record of a change that did not occur.
+ */
+
+/** An audit_log row written only when `condition` holds inside the batch; `after` may be SQL. */
+export function auditWhen(
+  actor: Actor,
+  at: Date,
+  entry: { action: string; entityType: string; entityId: string; before?: unknown; after?: unknown },
+  condition: SQL,
+): SQL {
+  const json = (v: unknown) => (v instanceof SQL ? v : sql`${v === undefined ? null : JSON.stringify(v)}`);
+  return sql`
+    INSERT INTO audit_log (at, key_id, key_name, action, entity_type, entity_id, before, after, request_id)
+    SELECT ${at.getTime()}, ${actor.keyId}, ${actor.keyName}, ${entry.action}, ${entry.entityType},
+           ${entry.entityId}, ${json(entry.before)}, ${json(entry.after)}, ${actor.requestId}
+    WHERE ${condition}`;
+}
+
+const changedBy = (id: string, opId: string) =>
+  sql`EXISTS (SELECT 1 FROM registrations WHERE id = ${id} AND op_id = ${opId})`;
+
+async function requireRegistration(deps: Deps, id: string): Promise<StaffRegistration & { eventId: string }> {
+  const found = await findStaffRegistration(deps.db, id);
+  if (!found) throw notFound("Registration");
+  return found;
+}
+
+const summary = (r: StaffRegistration) => ({ status: r.status, position: r.position });
+
+/**
+ * Confirms one waitlisted person, past the capacity if need be (staff's call), and queues
+ * their "you're in" email. Only while the event is published and not over: a promotion email
+ * for a cancelled or finished event would only confuse.
+ */
+export async function staffPromote(deps: Deps, actor: Actor, id: string): Promise<StaffRegistration> {
+  const before = await requireRegistration(deps, id);
+  if (before.status !== "waitlisted")
+    throw conflict("not-waitlisted", `The registration is ${before.status}, not waitlisted.`);
+  const now = deps.clock.now();
+  const at = now.getTime();
+  const opId = deps.tokens.id("op");
+  const results = await sqlBatch(deps.db, [
+    sql`
+      UPDATE registrations SET status = 'confirmed', confirmed_at = ${at}, updated_at = ${at}, op_id = ${opId}
+      WHERE id = ${id} AND status = 'waitlisted'
+        AND EXISTS (SELECT 1 FROM events e WHERE e.id = registrations.event_id
+                    AND e.status = 'published' AND e.ends_at > ${at})`,
+    outboxForOp({
+      opId,
+      status: "confirmed",
+      template: "registration.promoted",
+      now,
+      dedupe: `promoted:${opId}`,
+    }),
+    auditWhen(
+      actor,
+      now,
+      {
+        action: "registration.promote",
+        entityType: "registration",
+        entityId: id,
+        before: summary(before),
+        after: { status: "confirmed", position: null },
+      },
+      changedBy(id, opId),
+    ),
+    sql`SELECT id FROM registrations WHERE id = ${id} AND op_id = ${opId}`,
+  ]);
+  if (results[3]?.length === 0) {
+    const current = await requireRegistration(deps, id);
+    if (current.status !== "waitlisted")
+      throw conflict("not-waitlisted", `The registration is ${current.status}, not waitlisted.`);
+    const [event] = await sqlAll<{ status: string }>(
+      deps.db,
+      sql`SELECT status FROM events WHERE id = ${before.eventId}`,
+    );
+    throw conflict(
+      "event-closed",
+      event?.status === "published"
+        ? "The event is over; nobody can be promoted any more."
+        : `The event is ${event?.status ?? "gone"}; nobody can be promoted.`,
+    );
+  }
+  return requireRegistration(deps, id);
+}
+
+export interface RemovalResult {
+  removed: StaffRegistration;
+  /** Waitlisted people confirmed into the freed seat, in queue order. */
+  promoted: StaffRegistration[];
+}
+
+/**
+ * Removes a registration: it is cancelled (the row stays, for the record and the counts), its
+ * seat goes to the head of the waitlist in the same batch, and both emails are queued. Removing
+ * a cancelled registration again changes nothing and records nothing.
+ */
+export async function staffRemove(deps: Deps, actor: Actor, id: string): Promise<RemovalResult> {
+  const before = await requireRegistration(deps, id);
+  if (before.status === "cancelled") return { removed: before, promoted: [] };
+  const now = deps.clock.now();
+  const at = now.getTime();
+  const opId = deps.tokens.id("op");
+  const results = await sqlBatch(deps.db, [
+    sql`
+      UPDATE registrations SET status = 'cancelled', cancelled_at = ${at}, updated_at = ${at}, op_id = ${opId}
+      WHERE id = ${id} AND status IN ('confirmed', 'waitlisted')`,
+    outboxForOp({
+      opId,
+      status: "cancelled",
+      template: "registration.cancelled",
+      now,
+      dedupe: `cancelled:${opId}`,
+    }),
+    ...promotionStatements(before.eventId, opId, now),
+    auditWhen(
+      actor,
+      now,
+      {
+        action: "registration.remove",
+        entityType: "registration",
+        entityId: id,
+        before: summary(before),
+        after: sql`json_object('status', 'cancelled', 'promoted', json((
+          SELECT json_group_array(id) FROM registrations WHERE op_id = ${opId} AND id <> ${id})))`,
+      },
+      changedBy(id, opId),
+    ),
+    sql`SELECT id FROM registrations WHERE op_id = ${opId} AND id <> ${id} ORDER BY waitlist_position`,
+  ]);
+  const promotedIds = (results.at(-1) ?? []).map((r) => String(r.id));
+  const promoted = await Promise.all(promotedIds.map((p) => requireRegistration(deps, p)));
+  return { removed: await requireRegistration(deps, id), promoted };
+}

@@ -1,0 +1,78 @@
+import type { Mailer, MailMessage } from "../deps.js";
+
+/**
+ * An HTTP email provider, in Resend's published request format (`POST /emails`, JSON body
+ * {from, to, subject, html, text, headers, attachments}, `Authorization: Bearer <key>`,
+ * `Idempotency-Key`). fetch only, so it runs in Workers and on Node alike.
+ *
+ * The Idempotency-Key is the outbox dedupe key: a message sent again after a crash between send
+ * and mark is recognised by the provider (for 24 h at Resend) and not delivered twice.
+ */
+export function httpMailer(options: {
+  url: string;
+  apiKey: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}): Mailer {
+  const doFetch = options.fetch ?? fetch;
+  return {
+    async send(message) {
+      const res = await doFetch(options.url, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${options.apiKey}`,
+          "content-type": "application/json",
+          "idempotency-key": message.idempotencyKey ?? message.messageId,
+        },
+        body: JSON.stringify(providerBody(message)),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      });
+      if (!res.ok) {
+        const text = (await res.text().catch(() => "")).slice(0, 1000);
+        throw new Error(`email provider answered ${res.status}: ${text || res.statusText}`);
+      }
+      // Drain the body so the connection can be reused.
+      await res.arrayBuffer().catch(() => undefined);
+    },
+  };
+}
+
+/** The JSON body of a send request. Message-ID travels as a header so duplicates stay recognisable. */
+export function providerBody(message: MailMessage) {
+  return {
+    from: message.from,
+    to: [message.to],
+    subject: message.subject,
+    html: message.html,
+    text: message.text,
+    headers: { ...message.headers, "Message-ID": message.messageId },
+    ...(message.attachments?.length
+      ? {
+          attachments: message.attachments.map((a) => ({
+            filename: a.filename,
+            content_type: a.contentType,
+            content: toBase64(a.content),
+          })),
+        }
+      : {}),
+  };
+}
+
+function toBase64(content: string | Uint8Array): string {
+  const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/**
+ * The Worker's mailer when no provider key is set: every send fails, so messages retry and end
+ * `dead`, visible to staff in GET /api/v1/outbox, instead of being dropped without a trace.
+ */
+export const unconfiguredMailer: Mailer = {
+  async send() {
+    throw new Error("no email provider configured (set EMAIL_API_KEY)");
+  },
+};
