@@ -4,6 +4,7 @@ import type { Deps } from "./deps.js";
 import { auditRoutes } from "./features/audit/routes.js";
 import { apiKeyRoutes } from "./features/auth/routes.js";
 import { briefRoutes } from "./features/briefs/routes.js";
+import { calendarRoutes } from "./features/calendar/routes.js";
 import { eventRoutes } from "./features/events/routes.js";
 import { renderDocs } from "./features/ops/docs.js";
 import { Metrics } from "./features/ops/metrics.js";
@@ -52,6 +53,7 @@ export function createApp(deps: Deps) {
     });
     return openapi;
   };
+  app.route("/", calendarRoutes);
   app.route("/", pageRoutes);
   app.get("/openapi.json", (c) => c.json(document()));
   app.get("/docs", (c) => c.html(renderDocs(document())));

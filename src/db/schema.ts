@@ -110,6 +110,8 @@ export const events = sqliteTable(
   (t) => [
     index("events_status_starts").on(t.status, t.startsAt, t.id),
     index("events_starts").on(t.startsAt, t.id),
+    // Feeds and the public list select by status and end time (upcoming, last 30 days).
+    index("events_status_ends").on(t.status, t.endsAt),
   ],
 );
 

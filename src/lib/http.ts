@@ -33,13 +33,25 @@ export function requestContext(
     deps.log("info", "request", {
       requestId,
       method: c.req.method,
-      path: c.req.path,
+      path: redactPath(c.req.path),
       route: c.req.routePath,
       status: c.res.status,
       ms,
       key: c.get("principal")?.keyPrefix,
     });
   };
+}
+
+/**
+ * Capability tokens travel in URLs (/r/{token}, /j/{token}, /feeds/{token}, the public cancel
+ * route); logs must not collect them, since a log reader could then act as the attendee.
+ */
+export function redactPath(path: string): string {
+  return path
+    .replace(/^\/(r|j)\/(?!f\/)[^/]+/, "/$1/:token")
+    .replace(/^\/j\/f\/([^/]+)\/[^/]+/, "/j/f/$1/:mac")
+    .replace(/^\/feeds\/[^/]+/, "/feeds/:token")
+    .replace(/^\/api\/v1\/registrations\/(?!reg_)[^/]+/, "/api/v1/registrations/:token");
 }
 
 export function problemResponse(c: Context<AppEnv>, problem: Problem): Response {

@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
+
 /**
- * Random identifiers and secrets. Web Crypto only, so the same code runs on Node and in workerd.
+ * Random identifiers and secrets; the same code runs on Node and in workerd (nodejs_compat).
  */
 export interface TokenGenerator {
   /** A prefixed, sortable-enough unique id such as `evt_01jc...`. */
@@ -24,9 +26,13 @@ export const cryptoTokens: TokenGenerator = {
   secret: (bytes = 32) => randomBase32(Math.ceil((bytes * 8) / 5)),
 };
 
+/**
+ * SHA-256 as hex. node:crypto (also in workerd with nodejs_compat) hashes synchronously;
+ * Web Crypto's digest goes through a thread pool, which costs more than the hash itself for
+ * the short tokens we hash on every registration and every token lookup.
+ */
 export async function sha256Hex(value: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return createHash("sha256").update(value).digest("hex");
 }
 
 /** Compares two strings without an early exit, so timing does not reveal the matching prefix. */

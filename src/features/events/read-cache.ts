@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { events } from "../../db/schema.js";
+import { type EventRow, findEvent } from "./queries.js";
 
 /**
  * Rendered public event JSON, reused while the event's revision is unchanged. Each request
@@ -24,6 +25,7 @@ export interface EventVersion {
 
 class ReadCache {
   private readonly entries = new Map<string, Entry>();
+  private readonly rows = new Map<string, EventRow>();
   private readonly bySlug;
   private readonly byId;
 
@@ -56,6 +58,23 @@ class ReadCache {
     this.entries.delete(id);
     this.entries.set(id, hit);
     return hit.body;
+  }
+
+  /**
+   * The event row for hot paths (registration) that need the whole row: one narrow query for
+   * the revision, the row itself only when it changed.
+   */
+  async row(db: Db, idOrSlug: string): Promise<EventRow | undefined> {
+    const v = await this.version(idOrSlug);
+    if (!v) return undefined;
+    const hit = this.rows.get(v.id);
+    if (hit && hit.revision === v.revision) return hit;
+    const row = await findEvent(db, v.id);
+    if (!row) return undefined;
+    this.rows.delete(v.id);
+    this.rows.set(v.id, row);
+    if (this.rows.size > MAX_ENTRIES) this.rows.delete(this.rows.keys().next().value!);
+    return row;
   }
 
   set(id: string, revision: number, body: string): void {

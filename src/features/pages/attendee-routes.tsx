@@ -1,7 +1,8 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../lib/http.js";
+import { resolveFeedJoin } from "../calendar/join.js";
 import { eraseAttendee } from "../registrations/attendee-erase.js";
-import { resolveJoin } from "../registrations/attendee-join.js";
+import { applyJoin, type JoinDecision, resolveJoin } from "../registrations/attendee-join.js";
 import { cancelByToken, loadManage } from "../registrations/attendee-manage.js";
 import { optOutReminders } from "../registrations/attendee-unsubscribe.js";
 import { findByToken } from "../registrations/service.js";
@@ -63,23 +64,36 @@ export const attendeeRoutes = new Hono<AppEnv>()
     return sendPage(c, <UnsubscribePage org={deps.config.ORG_NAME} event={found.event} token={token} done />);
   })
   .get("/j/:token", pageHeaders, tokenPage, async (c) => {
-    const { deps } = c.var;
-    const decision = await resolveJoin(deps, c.req.param("token"), {
+    const decision = await resolveJoin(c.var.deps, c.req.param("token"), {
       recordAttendance: c.req.method === "GET",
     });
-    if (!decision) return notFoundPage(c, "join link");
-    if (decision.kind === "redirect") return c.redirect(decision.url, 302);
-    const { kind, event } = decision;
-    return sendPage(
-      c,
-      <JoinWaitPage
-        org={deps.config.ORG_NAME}
-        event={event}
-        now={deps.clock.now()}
-        kind={kind}
-        opensAt={kind === "early" ? decision.opensAt : undefined}
-        status={kind === "not-confirmed" ? decision.status : undefined}
-      />,
-      kind === "not-confirmed" ? 403 : 200,
-    );
+    return joinAnswer(c, decision);
+  })
+  // Join links in an attendee's calendar feed: same rules and pages, authorised by the feed token.
+  .get("/j/f/:registrationId/:mac", pageHeaders, tokenPage, async (c) => {
+    const { deps } = c.var;
+    const found = await resolveFeedJoin(deps.db, c.req.param("registrationId"), c.req.param("mac"));
+    const decision = found
+      ? await applyJoin(deps, found.event, found.registration, { recordAttendance: c.req.method === "GET" })
+      : null;
+    return joinAnswer(c, decision);
   });
+
+function joinAnswer(c: Context<AppEnv>, decision: JoinDecision | null) {
+  const { deps } = c.var;
+  if (!decision) return notFoundPage(c, "join link");
+  if (decision.kind === "redirect") return c.redirect(decision.url, 302);
+  const { kind, event } = decision;
+  return sendPage(
+    c,
+    <JoinWaitPage
+      org={deps.config.ORG_NAME}
+      event={event}
+      now={deps.clock.now()}
+      kind={kind}
+      opensAt={kind === "early" ? decision.opensAt : undefined}
+      status={kind === "not-confirmed" ? decision.status : undefined}
+    />,
+    kind === "not-confirmed" ? 403 : 200,
+  );
+}

@@ -28,19 +28,36 @@ export async function resolveJoin(
 ): Promise<JoinDecision | null> {
   const found = await findByToken(deps, token, "join");
   if (!found) return null;
-  const { event, registration } = found;
-  const now = deps.clock.now();
+  return applyJoin(deps, found.event, found.registration, options);
+}
+
+/** The join rules for any kind of personal link (emailed /j/{token} or a feed's /j/f/...). */
+export function decideJoin(event: EventRow, status: RegistrationRow["status"], now: Date): JoinDecision {
   if (event.status === "cancelled") return { kind: "event-cancelled", event };
-  if (registration.status !== "confirmed")
-    return { kind: "not-confirmed", event, status: registration.status };
+  if (status !== "confirmed") return { kind: "not-confirmed", event, status };
   if (now >= event.endsAt) return { kind: "over", event };
   const opensAt = new Date(event.startsAt.getTime() - JOIN_OPENS_BEFORE_MS);
   if (now < opensAt) return { kind: "early", event, opensAt };
   if (!event.joinUrl) return { kind: "no-link", event };
-  if (!options.recordAttendance) return { kind: "redirect", url: event.joinUrl, event };
-  await deps.db
-    .update(registrations)
-    .set({ attendedAt: now })
-    .where(and(eq(registrations.id, registration.id), isNull(registrations.attendedAt)));
   return { kind: "redirect", url: event.joinUrl, event };
 }
+
+/** Decides, and records the first join as attendance when the link redirects. */
+export async function applyJoin(
+  deps: Deps,
+  event: EventRow,
+  registration: Pick<RegistrationRow, "id" | "status">,
+  options: { recordAttendance: boolean },
+): Promise<JoinDecision> {
+  const now = deps.clock.now();
+  const decision = decideJoin(event, registration.status, now);
+  if (decision.kind === "redirect" && options.recordAttendance) {
+    await deps.db
+      .update(registrations)
+      .set({ attendedAt: now })
+      .where(and(eq(registrations.id, registration.id), isNull(registrations.attendedAt)));
+  }
+  return decision;
+}
+
+type RegistrationRow = typeof registrations.$inferSelect;

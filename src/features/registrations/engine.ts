@@ -31,11 +31,6 @@ export async function mintToken(deps: Pick<Deps, "tokens">): Promise<{ token: st
   return { token, hash: await sha256Hex(token) };
 }
 
-const seatFree = (eventId: string) => sql`(
-  (SELECT capacity FROM events WHERE id = ${eventId}) IS NULL
-  OR (SELECT count(*) FROM registrations WHERE event_id = ${eventId} AND status = 'confirmed')
-     < (SELECT capacity FROM events WHERE id = ${eventId}))`;
-
 /**
  * Registers an attendee. Returns `created: false` with the existing registration when this
  * email is already registered (idempotent), and null when the event is full without waitlist.
@@ -55,7 +50,6 @@ export async function register(
   const opId = deps.tokens.id("op");
   const regId = deps.tokens.id("reg");
   const manage = await mintToken(deps);
-  const attendee = sql`(SELECT id FROM attendees WHERE email = ${email})`;
   const results = await sqlBatch(db, [
     sql`
       INSERT INTO attendees (id, email, name, created_at, updated_at)
@@ -63,17 +57,26 @@ export async function register(
       ON CONFLICT (email) DO NOTHING`, // the first name given stays: knowing an address must not let anyone rename its owner
     // A seat if one is free, else the end of the waitlist if the event has one, else nothing.
     // A cancelled registration of the same person is brought back the same way.
+    // The seat decision is taken once (MATERIALIZED keeps SQLite from copying it into each
+    // CASE), and the next waitlist number comes from three index lookups rather than a scan.
     sql`
+      WITH s AS MATERIALIZED (
+        SELECT e.id, e.waitlist,
+               (e.capacity IS NULL OR (SELECT count(*) FROM registrations
+                  WHERE event_id = e.id AND status = 'confirmed') < e.capacity) AS free
+        FROM events e WHERE e.id = ${eventId})
       INSERT INTO registrations (id, event_id, attendee_id, status, waitlist_position, answers, consent_at,
                                  created_at, updated_at, confirmed_at, op_id)
-      SELECT ${regId}, ${eventId}, ${attendee},
-             CASE WHEN ${seatFree(eventId)} THEN 'confirmed' ELSE 'waitlisted' END,
-             CASE WHEN ${seatFree(eventId)} THEN NULL
-                  ELSE (SELECT coalesce(max(waitlist_position), 0) + 1 FROM registrations WHERE event_id = ${eventId}) END,
+      SELECT ${regId}, s.id, (SELECT id FROM attendees WHERE email = ${email}),
+             CASE WHEN s.free THEN 'confirmed' ELSE 'waitlisted' END,
+             CASE WHEN s.free THEN NULL ELSE (SELECT coalesce(max(p), 0) + 1 FROM (
+               SELECT max(waitlist_position) AS p FROM registrations WHERE event_id = s.id AND status = 'confirmed'
+               UNION ALL SELECT max(waitlist_position) FROM registrations WHERE event_id = s.id AND status = 'waitlisted'
+               UNION ALL SELECT max(waitlist_position) FROM registrations WHERE event_id = s.id AND status = 'cancelled')) END,
              ${JSON.stringify(input.answers)}, ${now}, ${now}, ${now},
-             CASE WHEN ${seatFree(eventId)} THEN ${now} ELSE NULL END, ${opId}
-      FROM events e
-      WHERE e.id = ${eventId} AND (e.waitlist = 1 OR ${seatFree(eventId)})
+             CASE WHEN s.free THEN ${now} ELSE NULL END, ${opId}
+      FROM s
+      WHERE s.waitlist = 1 OR s.free
       ON CONFLICT (event_id, attendee_id) DO UPDATE SET
         status = excluded.status, waitlist_position = excluded.waitlist_position, answers = excluded.answers,
         consent_at = excluded.consent_at, updated_at = excluded.updated_at, confirmed_at = excluded.confirmed_at,
@@ -82,25 +85,23 @@ export async function register(
     sql`
       INSERT INTO access_tokens (hash, kind, registration_id, created_at)
       SELECT ${manage.hash}, 'manage', id, ${now} FROM registrations WHERE op_id = ${opId}`,
-    outboxForOp({
-      opId,
-      status: "confirmed",
-      template: "registration.confirmed",
-      now: new Date(now),
-      dedupe: opId,
-    }),
-    outboxForOp({
-      opId,
-      status: "waitlisted",
-      template: "registration.waitlisted",
-      now: new Date(now),
-      dedupe: opId,
-    }),
-    sql`SELECT id FROM registrations WHERE op_id = ${opId}`,
+    // One outbox statement for both outcomes (same dedupe key as outboxForOp would write).
+    sql`
+      INSERT INTO outbox (id, dedupe_key, channel, template, params, event_id, registration_id, status, attempts, next_attempt_at, created_at)
+      SELECT 'msg_' || lower(hex(randomblob(10))), 'reg:' || r.id || ':' || ${opId}, 'email',
+             CASE r.status WHEN 'confirmed' THEN 'registration.confirmed' ELSE 'registration.waitlisted' END,
+             json_object('registrationId', r.id), r.event_id, r.id, 'pending', 0, ${now}, ${now}
+      FROM registrations r WHERE r.op_id = ${opId}
+      ON CONFLICT (dedupe_key) DO NOTHING`,
+    // The answer itself, so no second round trip for outcomeOf.
+    sql`SELECT r.id, r.status,
+          CASE WHEN r.status = 'waitlisted' THEN
+            (SELECT count(*) FROM registrations w WHERE w.event_id = r.event_id
+               AND w.status = 'waitlisted' AND w.waitlist_position <= r.waitlist_position) END AS position
+        FROM registrations r WHERE r.op_id = ${opId}`,
   ]);
-  const mine = results[5]?.[0];
-  if (mine)
-    return { created: true, outcome: await outcomeOf(db, String(mine.id)), manageToken: manage.token };
+  const mine = results[4]?.[0] as RegistrationOutcome | undefined;
+  if (mine) return { created: true, outcome: mine, manageToken: manage.token };
 
   const [existing] = await db
     .select({ id: registrations.id, status: registrations.status })

@@ -4,7 +4,8 @@ import type { Deps } from "../../deps.js";
 import { Problem } from "../../lib/problem.js";
 import { sha256Hex } from "../../lib/tokens.js";
 import { validationProblem } from "../../lib/validate.js";
-import { type EventRow, findEvent } from "../events/queries.js";
+import type { EventRow } from "../events/queries.js";
+import { readCache } from "../events/read-cache.js";
 import { type RegistrationOutcome, register } from "./engine.js";
 import { checkAnswers } from "./questions.js";
 
@@ -61,7 +62,7 @@ export async function registerForEvent(
   slug: string,
   input: RegistrationInput,
 ): Promise<RegisterResult> {
-  const event = await findEvent(deps.db, slug);
+  const event = await readCache(deps.db).row(deps.db, slug);
   if (!event)
     throw new Problem({
       status: 404,

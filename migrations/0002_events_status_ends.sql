@@ -1,0 +1,1 @@
+CREATE INDEX `events_status_ends` ON `events` (`status`,`ends_at`);
