@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../lib/http.js";
 import { describe } from "../../lib/validate.js";
 import { allEventsCalendar, eventCalendar, personalCalendar, topicCalendar } from "./feeds.js";
-import { resolveFeedJoin } from "./join.js";
 import { serveCalendar } from "./respond.js";
 
 const tags = ["Calendar"];
