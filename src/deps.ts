@@ -32,6 +32,18 @@ export interface MailMessage {
   /** For providers that deduplicate requests (HTTP `Idempotency-Key`): the outbox dedupe key. */
   idempotencyKey?: string;
   attachments?: MailAttachment[];
+  /**
+   * An iMIP invitation (RFC 6047): the iCalendar text of a REQUEST or CANCEL. Transports send it
+   * as a `text/calendar; charset=utf-8; method=...` alternative and attach the same file as
+   * invite.ics (or, where only attachments exist, as one attachment of that content type).
+   */
+  calendar?: MailCalendar;
+}
+
+/** The calendar part of a message; `method` must equal the METHOD line of `content`. */
+export interface MailCalendar {
+  method: "REQUEST" | "CANCEL";
+  content: string;
 }
 
 /** A transport. `send` resolves once the message is accepted and throws on any failure. */

@@ -1,5 +1,8 @@
 import type { Mailer, MailMessage } from "../deps.js";
 
+/** The file name of an attached invitation, on every transport. */
+export const INVITE_FILENAME = "invite.ics";
+
 /**
  * An HTTP email provider, in Resend's published request format (`POST /emails`, JSON body
  * {from, to, subject, html, text, headers, attachments}, `Authorization: Bearer <key>`,
@@ -39,6 +42,24 @@ export function httpMailer(options: {
 
 /** The JSON body of a send request. Message-ID travels as a header so duplicates stay recognisable. */
 export function providerBody(message: MailMessage) {
+  const attachments = [
+    ...(message.attachments ?? []).map((a) => ({
+      filename: a.filename,
+      content_type: a.contentType,
+      content: toBase64(a.content),
+    })),
+    // The provider builds the MIME tree itself and has no alternatives: the invitation goes as
+    // an attachment whose content type carries the METHOD, which mail clients recognise.
+    ...(message.calendar
+      ? [
+          {
+            filename: INVITE_FILENAME,
+            content_type: `text/calendar; charset=utf-8; method=${message.calendar.method}`,
+            content: toBase64(message.calendar.content),
+          },
+        ]
+      : []),
+  ];
   return {
     from: message.from,
     to: [message.to],
@@ -46,15 +67,7 @@ export function providerBody(message: MailMessage) {
     html: message.html,
     text: message.text,
     headers: { ...message.headers, "Message-ID": message.messageId },
-    ...(message.attachments?.length
-      ? {
-          attachments: message.attachments.map((a) => ({
-            filename: a.filename,
-            content_type: a.contentType,
-            content: toBase64(a.content),
-          })),
-        }
-      : {}),
+    ...(attachments.length ? { attachments } : {}),
   };
 }
 

@@ -66,6 +66,16 @@ describe("the .eml file transport (the default on Node)", () => {
     expect(parsed.headerLines.find((h) => h.key === "list-unsubscribe-post")?.line).toBe(
       "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
     );
+    // The invitation: a text/calendar alternative with its METHOD, and the same file attached.
+    const [alternative, file] = parsed.attachments;
+    expect(alternative?.contentType).toBe("text/calendar");
+    expect((alternative!.headers.get("content-type") as { params: Record<string, string> }).params).toEqual({
+      charset: "utf-8",
+      method: "REQUEST",
+    });
+    expect(file?.filename).toBe("invite.ics");
+    expect(file?.content.toString()).toBe(alternative?.content.toString());
+    expect(file?.content.toString()).toContain("\r\nMETHOD:REQUEST\r\n");
   });
 
   it("keeps one file when the same message is written twice, also after a crash and a re-send", async () => {
@@ -133,7 +143,26 @@ describe("the HTTP provider transport (Resend's request format)", () => {
     expect(req!.headers["idempotency-key"]).toBe(row!.dedupeKey);
     expect(req!.headers["content-type"]).toBe("application/json");
     const body = JSON.parse(req!.body);
-    expect(Object.keys(body).sort()).toEqual(["from", "headers", "html", "subject", "text", "to"]);
+    expect(Object.keys(body).sort()).toEqual([
+      "attachments",
+      "from",
+      "headers",
+      "html",
+      "subject",
+      "text",
+      "to",
+    ]);
+    // The confirmation's invitation: one attachment whose content type carries the METHOD.
+    expect(body.attachments).toHaveLength(1);
+    const [invite] = body.attachments;
+    expect(invite).toMatchObject({
+      filename: "invite.ics",
+      content_type: "text/calendar; charset=utf-8; method=REQUEST",
+    });
+    const ics = new TextDecoder().decode(Uint8Array.from(atob(invite.content), (c) => c.charCodeAt(0)));
+    expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
+    expect(ics).toContain("\r\nMETHOD:REQUEST\r\n");
+    expect(ics.replace(/\r\n /g, "")).toMatch(/\r\nATTENDEE;[^:]*:MAILTO:reader@example\.org\r\n/);
     expect(body).toMatchObject({ from: t.deps.config.MAIL_FROM, to: ["reader@example.org"] });
     expect(body.subject).toMatch(/^Registered: /);
     expect(body.html).toContain("<!doctype html>");
@@ -147,15 +176,24 @@ describe("the HTTP provider transport (Resend's request format)", () => {
     });
   });
 
-  it("sends attachments base64-encoded with their content type", async () => {
+  it("sends attachments base64-encoded with their content type, the calendar part last", async () => {
     const p = await provider({ status: 200, body: "{}" });
-    await httpMailer({ url: p.url, apiKey: "k" }).send(sample);
+    const ics = "BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n";
+    await httpMailer({ url: p.url, apiKey: "k" }).send({
+      ...sample,
+      calendar: { method: "CANCEL", content: ics },
+    });
     const body = JSON.parse(p.requests[0]!.body);
     expect(body.attachments).toEqual([
       {
         filename: "invite.ics",
         content_type: "text/calendar",
         content: btoa("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"),
+      },
+      {
+        filename: "invite.ics",
+        content_type: "text/calendar; charset=utf-8; method=CANCEL",
+        content: btoa(ics),
       },
     ]);
     expect(p.requests[0]!.headers["idempotency-key"]).toBe("reg:reg_1:op_1");

@@ -6,6 +6,7 @@ import { slugify } from "../../lib/slug.js";
 import { withUniqueSlug } from "../../lib/unique-slug.js";
 import { validationProblem } from "../../lib/validate.js";
 import { type Actor, auditInsert } from "../audit/service.js";
+import { eventUpdatedInvites } from "../outbox/enqueue.js";
 import { promotionStatements } from "../registrations/engine.js";
 import { normaliseQuestions } from "../registrations/questions.js";
 import { linkStatements, mergeRelations, resolveLinks } from "./links.js";
@@ -143,6 +144,9 @@ export async function updateEvent(
   await runGuarded(deps.db, [
     guardedUpdate(deps.db, before, changes, bump),
     ...linkStatements(deps.db, before.id, links, true),
+    // Calendars must see the change: an updated REQUEST to every confirmed registrant, queued
+    // before the promotions below (the promoted get their own invitation, with the same data).
+    ...(bump ? [eventUpdatedInvites(before.id, now)] : []),
     ...(seatsMayOpen ? promotionStatements(before.id, deps.tokens.id("op"), now) : []),
     auditInsert(deps.db, now, actor, {
       action: "event.update",

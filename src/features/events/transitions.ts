@@ -1,6 +1,7 @@
 import type { Deps } from "../../deps.js";
 import { conflict } from "../../lib/problem.js";
 import { type Actor, auditInsert } from "../audit/service.js";
+import { eventCancelledNotices, eventUpdatedInvites } from "../outbox/enqueue.js";
 import { type EventRow, loadRelations } from "./queries.js";
 import type { EventRescheduleInput, EventView } from "./schemas.js";
 import { getEventView, requireEvent } from "./service.js";
@@ -9,7 +10,11 @@ import { calendarVisibleChange, guardedUpdate, resolveSchedule, runGuarded } fro
 
 /**
  * Status changes and moves are explicit actions rather than PATCHes of `status` or times,
- * because each has rules and consequences (invitations, reminders) of its own.
+ * because each has rules and consequences (invitations, reminders) of its own. A change that
+ * raises the SEQUENCE queues its invitations in the same batch (after the UPDATE, so they read
+ * the new sequence): a cancellation tells every confirmed and waitlisted registrant, a move
+ * sends every confirmed one an updated REQUEST. Publishing sends nothing (nobody is registered
+ * to a draft) and does not raise the sequence.
  */
 async function transition(
   deps: Deps,
@@ -29,8 +34,14 @@ async function transition(
     sequence: before.sequence + (bump ? 1 : 0),
     revision: before.revision + 1,
   };
+  const notices = !bump
+    ? []
+    : all.status === "cancelled"
+      ? [eventCancelledNotices(before.id, now)]
+      : [eventUpdatedInvites(before.id, now)];
   await runGuarded(deps.db, [
     guardedUpdate(deps.db, before, all, bump),
+    ...notices,
     auditInsert(deps.db, now, actor, {
       action,
       entityType: "event",

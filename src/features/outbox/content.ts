@@ -24,6 +24,8 @@ export interface MessageFacts {
   unsubscribeUrl: string;
   /** The personal /j/ link, only for confirmed registrations of online events. */
   joinUrl: string | null;
+  /** The METHOD of the calendar part the message carries, if any (invitation.ts). */
+  calendar: "REQUEST" | "CANCEL" | null;
 }
 
 export interface Content {
@@ -38,6 +40,7 @@ const ANNOUNCES: Partial<Record<Template, MessageFacts["status"]>> = {
   "registration.promoted": "confirmed",
   "registration.waitlisted": "waitlisted",
   "registration.cancelled": "cancelled",
+  "event.updated": "confirmed",
 };
 
 const STATUS_WORDS = {
@@ -61,6 +64,8 @@ export function composeContent(f: MessageFacts): Content {
     "registration.waitlisted": byStatus.waitlisted,
     "registration.cancelled": byStatus.cancelled,
     "registration.resend": `Here are your links for ${title}. ${byStatus[f.status]}`,
+    "event.updated": `${title} has changed. These are the current details.`,
+    "event.cancelled": `We're sorry: ${title} has been cancelled. There is nothing you need to do.`,
   };
   const subjects: Record<Template, string> = {
     "registration.confirmed": `Registered: ${title}`,
@@ -68,6 +73,8 @@ export function composeContent(f: MessageFacts): Content {
     "registration.waitlisted": `Waitlisted${f.position ? ` (#${f.position})` : ""}: ${title}`,
     "registration.cancelled": `Cancelled: ${title}`,
     "registration.resend": `Your links: ${title}`,
+    "event.updated": `Updated: ${title}`,
+    "event.cancelled": `Event cancelled: ${title}`,
   };
 
   const notes: string[] = [];
@@ -75,7 +82,15 @@ export function composeContent(f: MessageFacts): Content {
   if (announced && announced !== f.status) {
     notes.push(`Since then your registration has changed: it is now ${STATUS_WORDS[f.status]}.${place}`);
   }
-  if (f.event.cancelled) notes.push("Please note: this event has been cancelled.");
+  if (f.event.cancelled && f.template !== "event.cancelled") {
+    notes.push("Please note: this event has been cancelled.");
+  }
+  const calendarNote =
+    f.calendar === "REQUEST"
+      ? "The attached invitation (invite.ics) puts the event in your calendar and keeps it up to date."
+      : f.calendar === "CANCEL"
+        ? "The attached calendar update (invite.ics) removes the event from your calendar."
+        : null;
 
   const when = formatWhen(f.event.startsAt, f.event.endsAt, f.event.timeZone);
   const where = f.event.format !== "virtual" && f.event.venue ? f.event.venue : null;
@@ -93,6 +108,7 @@ export function composeContent(f: MessageFacts): Content {
     ...(where ? [`Where: ${where}`] : []),
     ...(f.joinUrl ? [`Join online: ${f.joinUrl}`, `      (${joinNote})`] : []),
     `Event page: ${f.event.url}`,
+    ...(calendarNote ? ["", calendarNote] : []),
     "",
     `Manage or cancel your registration: ${f.manageUrl}`,
     "",
@@ -113,6 +129,7 @@ ${notes.map((n) => `<p><strong>${esc(n)}</strong></p>`).join("\n")}
 <p><strong>When:</strong> ${esc(when.local)}<br>${esc(when.utc)}</p>
 ${where ? `<p><strong>Where:</strong> ${esc(where)}</p>` : ""}
 ${f.joinUrl ? `<p><strong>Join online:</strong> ${link(f.joinUrl, f.joinUrl)}<br><small>${esc(joinNote)}</small></p>` : ""}
+${calendarNote ? `<p>${esc(calendarNote)}</p>` : ""}
 <p>${link(f.event.url, "Event page")} &middot; ${link(f.manageUrl, "Manage or cancel your registration")}</p>
 <hr>
 <p><small>You receive this email because you registered for an event of ${esc(f.orgName)}.

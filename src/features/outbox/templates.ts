@@ -2,9 +2,11 @@ import { sql } from "drizzle-orm";
 import { sqlBatch } from "../../db/batch.js";
 import type { Deps, MailMessage } from "../../deps.js";
 import { sha256Hex } from "../../lib/tokens.js";
+import { findEventWithRelations } from "../events/queries.js";
 import { mintToken } from "../registrations/engine.js";
 import { composeContent, type MessageFacts } from "./content.js";
 import type { Template } from "./enqueue.js";
+import { buildInvitation, invitationMethod } from "./invitation.js";
 
 /** What the dispatcher needs of an outbox row to render it. */
 export interface OutboxMessageRow {
@@ -23,10 +25,17 @@ const TEMPLATES = new Set<string>([
   "registration.promoted",
   "registration.cancelled",
   "registration.resend",
+  "event.updated",
+  "event.cancelled",
 ]);
 
 interface Facts {
   status: MessageFacts["status"];
+  registration_updated_at: number;
+  confirmed_at: number | null;
+  event_id: string;
+  sequence: number;
+  newer_invite: number;
   position: number | null;
   email: string;
   name: string;
@@ -49,6 +58,12 @@ interface Facts {
  * The tokens are minted, and the facts read, in one batch, conditional on the registration
  * still existing and its attendee not being erased; otherwise the message is skipped.
  * Unknown templates throw, which the dispatcher records as a failure (and, in time, dead).
+ *
+ * Everything is read when the message is sent, not when it was queued: if the event changed in
+ * between, the message (and its invitation, invitation.ts) shows the latest version. An
+ * "event.updated" is skipped when the registrant no longer holds a seat (their cancellation
+ * said so), when the event was cancelled since (the cancellation notice says so) and when a
+ * later change queued one for them already (it carries the same, latest data).
  */
 export async function renderMessage(
   deps: Pick<Deps, "db" | "tokens" | "clock" | "config">,
@@ -70,7 +85,10 @@ export async function renderMessage(
         SELECT ${join.hash}, 'join', r.id, ${now}
         FROM registrations r JOIN attendees a ON a.id = r.attendee_id JOIN events e ON e.id = r.event_id
         WHERE ${live} AND r.status = 'confirmed' AND e.format IN ('virtual', 'hybrid') AND e.status = 'published'`,
-    sql`SELECT r.status, a.email, a.name, a.erased_at, e.title, e.slug, e.format, e.venue, e.starts_at,
+    sql`SELECT r.status, r.updated_at AS registration_updated_at, r.confirmed_at, e.id AS event_id, e.sequence,
+               EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = 'reg:' || r.id || ':invite:' || e.sequence || ':REQUEST'
+                         AND o.id <> ${row.id}) AS newer_invite,
+               a.email, a.name, a.erased_at, e.title, e.slug, e.format, e.venue, e.starts_at,
                e.ends_at, e.time_zone, e.status AS event_status,
                CASE WHEN r.status = 'waitlisted' THEN
                  (SELECT count(*) FROM registrations w WHERE w.event_id = r.event_id
@@ -82,29 +100,70 @@ export async function renderMessage(
   const f = rows?.[0] as Facts | undefined;
   if (!f) return { skip: "registration no longer exists" };
   if (f.erased_at !== null) return { skip: "attendee erased" };
+  const template = row.template as Template;
+  if (template === "event.updated") {
+    if (f.status !== "confirmed") return { skip: `registration ${f.status} since` };
+    if (f.event_status !== "published") return { skip: `event ${f.event_status} since` };
+    if (Number(row.params.sequence) < Number(f.sequence) && Number(f.newer_invite)) {
+      return { skip: `superseded by the invitation for sequence ${f.sequence}` };
+    }
+  }
+  const joinUrl = Number(f.has_join) ? `${PUBLIC_URL}/j/${join.token}` : null;
+  const hadSeat = typeof row.params.hadSeat === "boolean" ? row.params.hadSeat : f.confirmed_at !== null;
+  const state = { status: f.status, hadSeat };
+  // The full event (with speakers and topics) only when an invitation goes out. It is read
+  // after the facts, so it is at least as new: the body is built from it too, and agrees.
+  let method = invitationMethod(template, { ...state, eventStatus: f.event_status });
+  const found = method ? await findEventWithRelations(deps.db, f.event_id) : undefined;
+  if (!found) method = null;
+  else method = invitationMethod(template, { ...state, eventStatus: found.row.status });
+  const ev = found?.row;
 
   const manageUrl = `${PUBLIC_URL}/r/${manage.token}`;
   const unsubscribeUrl = `${manageUrl}/unsubscribe`;
   const content = composeContent({
-    template: row.template as Template,
+    template,
     orgName: deps.config.ORG_NAME,
     name: f.name,
     status: f.status,
     position: f.position === null ? null : Number(f.position),
-    event: {
-      title: f.title,
-      url: `${PUBLIC_URL}/events/${f.slug}`,
-      format: f.format,
-      venue: f.venue,
-      startsAt: new Date(Number(f.starts_at)),
-      endsAt: new Date(Number(f.ends_at)),
-      timeZone: f.time_zone,
-      cancelled: f.event_status === "cancelled",
-    },
+    event: ev
+      ? {
+          title: ev.title,
+          url: `${PUBLIC_URL}/events/${ev.slug}`,
+          format: ev.format,
+          venue: ev.venue,
+          startsAt: ev.startsAt,
+          endsAt: ev.endsAt,
+          timeZone: ev.timeZone,
+          cancelled: ev.status === "cancelled",
+        }
+      : {
+          title: f.title,
+          url: `${PUBLIC_URL}/events/${f.slug}`,
+          format: f.format,
+          venue: f.venue,
+          startsAt: new Date(Number(f.starts_at)),
+          endsAt: new Date(Number(f.ends_at)),
+          timeZone: f.time_zone,
+          cancelled: f.event_status === "cancelled",
+        },
     manageUrl,
     unsubscribeUrl,
-    joinUrl: Number(f.has_join) ? `${PUBLIC_URL}/j/${join.token}` : null,
+    joinUrl,
+    calendar: method,
   });
+  const calendar =
+    method && found
+      ? buildInvitation({
+          method,
+          event: found,
+          attendee: { name: f.name, email: f.email },
+          personalJoinUrl: joinUrl,
+          stamp: new Date(Number(f.registration_updated_at)),
+          config: deps.config,
+        })
+      : undefined;
   return {
     message: {
       from: deps.config.MAIL_FROM,
@@ -116,6 +175,7 @@ export async function renderMessage(
       },
       messageId: await messageIdFor(row.dedupeKey, PUBLIC_URL),
       idempotencyKey: row.dedupeKey,
+      ...(calendar ? { calendar } : {}),
     },
   };
 }
