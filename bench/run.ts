@@ -96,17 +96,27 @@ function select(only: string | undefined): Benchmark<any>[] {
   return chosen;
 }
 
-function describeErrors(r: autocannon.Result): { errors: number; detail: string } {
+/**
+ * Responses with the wrong status count as errors: any non-2xx by default, or anything other
+ * than `expectStatus` when the benchmark names one (a 304 run expects 304, and a 200 there
+ * would mean revalidation failed).
+ */
+function describeErrors(r: autocannon.Result, expectStatus?: number): { errors: number; detail: string } {
   const parts: string[] = [];
+  const wrong = (code: string) => (expectStatus ? code !== String(expectStatus) : !code.startsWith("2"));
+  let wrongStatus = 0;
   for (const [code, { count }] of Object.entries(r.statusCodeStats ?? {})) {
-    if (!code.startsWith("2") && count > 0) parts.push(`${code}×${count}`);
+    if (wrong(code) && count > 0) {
+      parts.push(`${code}×${count}`);
+      wrongStatus += count;
+    }
   }
   // autocannon's `errors` already includes timeouts.
   const connectionErrors = r.errors - r.timeouts;
   if (connectionErrors > 0) parts.push(`${connectionErrors} connection errors`);
   if (r.timeouts > 0) parts.push(`${r.timeouts} timeouts`);
   if (r.mismatches > 0) parts.push(`${r.mismatches} body mismatches`);
-  return { errors: r.errors + r.mismatches + r.non2xx, detail: parts.join(", ") };
+  return { errors: r.errors + r.mismatches + wrongStatus, detail: parts.join(", ") };
 }
 
 /**
@@ -182,8 +192,14 @@ function makeContext(baseUrl: string, adminKey: string, options: Options): Bench
       if (method === "GET" && !spec.requests) {
         const res = await fetch(url, { headers: spec.headers, signal: AbortSignal.timeout(10_000) });
         const text = await res.text();
-        if (res.status < 200 || res.status > 299) {
-          throw new Error(`GET ${spec.path} answered ${res.status} before the run: ${text.slice(0, 300)}`);
+        const ok = spec.expectStatus
+          ? res.status === spec.expectStatus
+          : res.status >= 200 && res.status <= 299;
+        if (!ok) {
+          const wanted = spec.expectStatus ? `, expected ${spec.expectStatus}` : "";
+          throw new Error(
+            `GET ${spec.path} answered ${res.status}${wanted} before the run: ${text.slice(0, 300)}`,
+          );
         }
       }
       const base: autocannon.Options = {
@@ -197,7 +213,14 @@ function makeContext(baseUrl: string, adminKey: string, options: Options): Bench
       };
       if (options.warmup > 0) await cannon({ ...base, duration: options.warmup });
       const r = await cannon({ ...base, duration: options.duration });
-      const { errors, detail } = describeErrors(r);
+      const { errors, detail } = describeErrors(r, spec.expectStatus);
+      // Bytes read include the headers, so full bodies of N bytes average more than N a response.
+      const perResponse = r.requests.total > 0 ? r.throughput.total / r.requests.total : 0;
+      if (spec.minBytesPerResponse && perResponse < spec.minBytesPerResponse) {
+        throw new Error(
+          `responses averaged ${Math.round(perResponse)} bytes, expected at least ${spec.minBytesPerResponse}`,
+        );
+      }
       return {
         value: r.requests.average,
         p99Ms: r.latency.p99,

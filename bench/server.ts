@@ -101,6 +101,11 @@ export function benchServer(
         PORT: String(port),
         PUBLIC_URL: baseUrl,
         LOG_LEVEL: "silent",
+        // Mail the scheduler sends (confirmations of the registration benchmark) stays in the
+        // temporary directory instead of piling up in ./data/mail of the checkout.
+        MAIL_DIR: join(dir, "mail"),
+        SMTP_URL: "",
+        EMAIL_API_KEY: "",
         ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -13,6 +13,8 @@ export interface CalendarLinks {
   google: string;
   outlook: string;
   office365: string;
+  /** webcal:// subscription to the public calendar of all published events (/calendar.ics). */
+  subscribeAll: string;
 }
 
 const compact = (d: Date) =>
@@ -21,6 +23,8 @@ const compact = (d: Date) =>
     .replace(/\.\d{3}Z$/, "Z")
     .replace(/[-:]/g, "");
 const isoZ = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+
+export const publicCalendarUrl = (config: Pick<Config, "PUBLIC_URL">) => `${config.PUBLIC_URL}/calendar.ics`;
 
 type LinkEvent = Pick<
   EventRow,
@@ -56,5 +60,6 @@ export function calendarLinks(row: LinkEvent, config: Pick<Config, "PUBLIC_URL">
     google: google.toString(),
     outlook: `https://outlook.live.com/calendar/0/deeplink/compose?${outlookQuery}`,
     office365: `https://outlook.office.com/calendar/0/deeplink/compose?${outlookQuery}`,
+    subscribeAll: webcalUrl(publicCalendarUrl(config)),
   };
 }

@@ -59,6 +59,8 @@ dl.facts dd{margin:0}
 .actions{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0}
 .actions form{margin:0}
 code.link{word-break:break-all}
+ul.cal{padding-left:1.25rem}
+ul.cal li{margin:.4rem 0}
 @media (max-width:30rem){h1{font-size:1.45rem}dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.5rem}}
 `;
 

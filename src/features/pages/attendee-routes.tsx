@@ -3,10 +3,11 @@ import type { AppEnv } from "../../lib/http.js";
 import { resolveFeedJoin } from "../calendar/join.js";
 import { eraseAttendee } from "../registrations/attendee-erase.js";
 import { applyJoin, type JoinDecision, resolveJoin } from "../registrations/attendee-join.js";
-import { cancelByToken, loadManage } from "../registrations/attendee-manage.js";
+import { cancelByToken, loadManage, requestFeedToken } from "../registrations/attendee-manage.js";
 import { optOutReminders } from "../registrations/attendee-unsubscribe.js";
 import { findByToken } from "../registrations/service.js";
 import { JoinWaitPage, ManagePage, UnsubscribePage } from "./attendee-view.js";
+import { FeedLinkPage } from "./calendar-view.js";
 import { pageHeaders, sameOrigin, tokenPage } from "./guards.js";
 import { MessagePage, notFoundPage, sendPage } from "./layout.js";
 
@@ -20,8 +21,11 @@ export const attendeeRoutes = new Hono<AppEnv>()
     const token = c.req.param("token");
     const v = await loadManage(deps, token);
     if (!v) return notFoundPage(c, "registration");
-    return sendPage(c, <ManagePage org={deps.config.ORG_NAME} v={v} token={token} now={deps.clock.now()} />);
+    return sendPage(c, <ManagePage config={deps.config} v={v} token={token} now={deps.clock.now()} />);
   })
+  // The feed token is made on request only and shown once, in this answer (no-store, like the page).
+  .post("/r/:token/feed", pageHeaders, tokenPage, sameOrigin, (c) => feedAnswer(c, "new"))
+  .post("/r/:token/feed/replace", pageHeaders, tokenPage, sameOrigin, (c) => feedAnswer(c, "replace"))
   .post("/r/:token/cancel", pageHeaders, tokenPage, sameOrigin, async (c) => {
     const token = c.req.param("token");
     if (!(await cancelByToken(c.var.deps, token))) return notFoundPage(c, "registration");
@@ -78,6 +82,22 @@ export const attendeeRoutes = new Hono<AppEnv>()
       : null;
     return joinAnswer(c, decision);
   });
+
+async function feedAnswer(c: Context<AppEnv>, mode: "new" | "replace") {
+  const { deps } = c.var;
+  const token = c.req.param("token")!;
+  const feedToken = await requestFeedToken(deps, token, mode);
+  if (!feedToken) return notFoundPage(c, "registration");
+  return sendPage(
+    c,
+    <FeedLinkPage
+      config={deps.config}
+      base={`/r/${token}`}
+      feedToken={feedToken}
+      replaced={mode === "replace"}
+    />,
+  );
+}
 
 function joinAnswer(c: Context<AppEnv>, decision: JoinDecision | null) {
   const { deps } = c.var;

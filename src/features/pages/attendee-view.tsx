@@ -1,6 +1,8 @@
+import type { Config } from "../../config.js";
 import type { EventRow } from "../events/queries.js";
 import type { ManageView } from "../registrations/attendee-manage.js";
 import type { RegistrationOutcome } from "../registrations/engine.js";
+import { AddToCalendar, calendarWorthy, FeedSection } from "./calendar-view.js";
 import { eventPath, When } from "./event-view.js";
 import { formatInstant, startsIn } from "./format.js";
 import { Layout } from "./layout.js";
@@ -72,14 +74,15 @@ function statusText(v: ManageView): string {
 }
 
 /** The manage page behind /r/{token}: the owner's own details and what they can do. */
-export function ManagePage(p: { org: string; v: ManageView; token: string; now: Date }) {
+export function ManagePage(p: { config: Config; v: ManageView; token: string; now: Date }) {
   const { v } = p;
+  const org = p.config.ORG_NAME;
   const { event, registration } = v;
   const base = `/r/${p.token}`;
   const active = registration.status !== "cancelled";
   const ahead = event.endsAt > p.now && event.status === "published";
   return (
-    <Layout title="Your registration" org={p.org} noindex>
+    <Layout title="Your registration" org={org} noindex>
       <h1>Your registration</h1>
       <p>
         <a href={eventPath(event.slug)}>{event.title}</a>
@@ -119,6 +122,19 @@ export function ManagePage(p: { org: string; v: ManageView; token: string; now: 
           </p>
         </section>
       ) : null}
+      {active && calendarWorthy(event, p.now) ? (
+        <AddToCalendar
+          event={event}
+          config={p.config}
+          note={
+            registration.status === "waitlisted"
+              ? "You are on the waitlist: adding the event holds the time, not a seat."
+              : v.joinPath
+                ? "These links add the public details. Your personal join link is in the invitation we emailed you and in your calendar feed."
+                : undefined
+          }
+        />
+      ) : null}
       {active && ahead ? (
         <section aria-labelledby="reminders">
           <h2 id="reminders">Reminders</h2>
@@ -132,6 +148,7 @@ export function ManagePage(p: { org: string; v: ManageView; token: string; now: 
           )}
         </section>
       ) : null}
+      <FeedSection base={base} has={v.feedSince !== null} />
       <section aria-labelledby="actions">
         <h2 id="actions">Change your plans</h2>
         {active && ahead ? (

@@ -3,6 +3,7 @@ import type { Config } from "../../config.js";
 import type { FieldError, Problem } from "../../lib/problem.js";
 import type { EventRow, EventWithRelations, Relations } from "../events/queries.js";
 import type { Availability } from "../registrations/attendee-availability.js";
+import { AddToCalendar, calendarWorthy } from "./calendar-view.js";
 import type { FormValues } from "./form.js";
 import { RegistrationForm } from "./form-view.js";
 import { FORMAT_LABEL, formatInstant, formatRange, isoInZone } from "./format.js";
@@ -101,6 +102,7 @@ export function EventPage(p: {
   config: Config;
   seats: Availability;
   reg: RegistrationState;
+  now: Date;
 }) {
   const { row, rel } = p.ev;
   const seats = seatsText(row, p.seats);
@@ -176,6 +178,7 @@ export function EventPage(p: {
             </>
           )}
         </section>
+        {calendarWorthy(row, p.now) ? <AddToCalendar event={row} config={p.config} /> : null}
       </article>
     </Layout>
   );

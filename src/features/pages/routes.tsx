@@ -29,10 +29,11 @@ async function renderEvent(
 ) {
   const { deps } = c.var;
   const seats = await availability(deps.db, ev.row);
-  let closed = reg.closed ?? closedReason(ev.row, deps.clock.now());
+  const now = deps.clock.now();
+  let closed = reg.closed ?? closedReason(ev.row, now);
   if (!closed && seats.full && !ev.row.waitlist) closed = eventFull();
   const state = { closed, values: reg.values ?? EMPTY_FORM, errors: reg.errors ?? [] };
-  return sendPage(c, <EventPage ev={ev} config={deps.config} seats={seats} reg={state} />, status);
+  return sendPage(c, <EventPage ev={ev} config={deps.config} seats={seats} reg={state} now={now} />, status);
 }
 
 /** Public server-rendered pages: upcoming events, the event page and its form, attendee links. */

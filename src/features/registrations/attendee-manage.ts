@@ -1,5 +1,9 @@
+import { and, desc, eq, isNull } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
 import { accessTokens } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
+import { Problem } from "../../lib/problem.js";
+import { createFeedToken, rotateFeedToken } from "../calendar/feed-tokens.js";
 import { cancelRegistration, mintToken, outcomeOf } from "./engine.js";
 import { findByToken } from "./service.js";
 
@@ -10,6 +14,8 @@ export interface ManageView extends ManageFound {
   position: number | null;
   /** The personal /j/ path, for confirmed registrations of online events that are still ahead. */
   joinPath: string | null;
+  /** When the attendee's newest working calendar-feed link was made; null: they have none. */
+  feedSince: Date | null;
 }
 
 /** Whether this registration gets a personal join link at all. */
@@ -31,7 +37,10 @@ export async function loadManage(deps: Deps, token: string): Promise<ManageView 
   const found = await findByToken(deps, token, "manage");
   if (!found) return null;
   const now = deps.clock.now();
-  const { position } = await outcomeOf(deps.db, found.registration.id);
+  const [{ position }, feedSince] = await Promise.all([
+    outcomeOf(deps.db, found.registration.id),
+    activeFeedSince(deps.db, found.attendee.id),
+  ]);
   let joinPath: string | null = null;
   if (hasJoinLink(found, now)) {
     const join = await mintToken(deps);
@@ -40,7 +49,46 @@ export async function loadManage(deps: Deps, token: string): Promise<ManageView 
       .values({ hash: join.hash, kind: "join", registrationId: found.registration.id, createdAt: now });
     joinPath = `/j/${join.token}`;
   }
-  return { ...found, position, joinPath };
+  return { ...found, position, joinPath, feedSince };
+}
+
+async function activeFeedSince(db: Db, attendeeId: string): Promise<Date | null> {
+  const [row] = await db
+    .select({ createdAt: accessTokens.createdAt })
+    .from(accessTokens)
+    .where(
+      and(
+        eq(accessTokens.attendeeId, attendeeId),
+        eq(accessTokens.kind, "feed"),
+        isNull(accessTokens.revokedAt),
+      ),
+    )
+    .orderBy(desc(accessTokens.createdAt))
+    .limit(1);
+  return row?.createdAt ?? null;
+}
+
+/**
+ * A calendar-feed token for the owner of a manage token, made only when they ask for it (a
+ * token per page view would pile up, and the plaintext can be shown only once anyway).
+ * `replace` revokes every earlier feed token of the attendee, and with them the join links
+ * derived from them, in the same batch. Null when the manage token does not (or no longer) work.
+ */
+export async function requestFeedToken(
+  deps: Deps,
+  manageToken: string,
+  mode: "new" | "replace",
+): Promise<string | null> {
+  const found = await findByToken(deps, manageToken, "manage");
+  if (!found) return null;
+  try {
+    const make = mode === "replace" ? rotateFeedToken : createFeedToken;
+    return await make(deps, found.attendee.id);
+  } catch (err) {
+    // Erased between the two statements: the same answer as an unknown token.
+    if (err instanceof Problem && err.status === 404) return null;
+    throw err;
+  }
 }
 
 /** One-click cancel from the manage page: frees the seat and promotes, in the engine's one batch. */
