@@ -24,11 +24,14 @@ export async function freshDb(): Promise<Db> {
     migrated = true;
   }
   const { results } = await env.DB.prepare(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'",
-  ).all<{ name: string }>();
+    "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations'",
+  ).all<{ name: string; sql: string }>();
+  // FTS5 shadow tables (<virtual>_data, _idx, ...) cannot be written; emptying the virtual table empties them.
+  const virtual = results.filter((r) => r.sql.startsWith("CREATE VIRTUAL TABLE")).map((r) => r.name);
+  const shadow = (name: string) => virtual.some((v) => name.startsWith(`${v}_`));
   await env.DB.batch([
     env.DB.prepare("PRAGMA defer_foreign_keys = ON"),
-    ...results.map((r) => env.DB.prepare(`DELETE FROM "${r.name}"`)),
+    ...results.filter((r) => !shadow(r.name)).map((r) => env.DB.prepare(`DELETE FROM "${r.name}"`)),
   ]);
   return d1Db(env.DB);
 }
