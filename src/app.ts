@@ -1,6 +1,10 @@
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import type { Deps } from "./deps.js";
+import { archiveApiRoutes } from "./features/archive/api-routes.js";
+import { libraryRoutes } from "./features/archive/library-pages.js";
+import { recordingRoutes } from "./features/archive/recordings-routes.js";
+import { archivePageRoutes } from "./features/archive/search-pages.js";
 import { auditRoutes } from "./features/audit/routes.js";
 import { apiKeyRoutes } from "./features/auth/routes.js";
 import { briefRoutes } from "./features/briefs/routes.js";
@@ -37,6 +41,8 @@ export function createApp(deps: Deps) {
     .route("/", registrationRoutes)
     .route("/", staffRegistrationRoutes)
     .route("/", outboxRoutes)
+    .route("/", recordingRoutes)
+    .route("/", archiveApiRoutes)
     .route("/", topicRoutes)
     .route("/", peopleRoutes)
     .route("/", briefRoutes)
@@ -54,6 +60,8 @@ export function createApp(deps: Deps) {
     return openapi;
   };
   app.route("/", calendarRoutes);
+  app.route("/", archivePageRoutes);
+  app.route("/", libraryRoutes);
   app.route("/", pageRoutes);
   app.get("/openapi.json", (c) => c.json(document()));
   app.get("/docs", (c) => c.html(renderDocs(document())));
