@@ -4,6 +4,10 @@ import { defineConfig } from "vitest/config";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
+// A safety net, not a speed target: the concurrency tests fire hundreds of requests at one
+// database and a 2-core CI machine under load can take several seconds for them.
+const testTimeout = 30_000;
+
 /**
  * One suite, two engines: the integration tests run on Node against in-memory libsql and
  * inside workerd against D1. `#test-db` picks the engine for the test-app factory.
@@ -17,6 +21,7 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
+          testTimeout,
           include: [
             "test/unit/**/*.test.ts",
             "test/integration/**/*.test.ts",
@@ -37,7 +42,11 @@ export default defineConfig({
             },
           })),
         ],
-        test: { name: "workers", include: ["test/integration/**/*.test.ts", "test/workers/**/*.test.ts"] },
+        test: {
+          name: "workers",
+          testTimeout,
+          include: ["test/integration/**/*.test.ts", "test/workers/**/*.test.ts"],
+        },
       },
     ],
   },

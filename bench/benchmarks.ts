@@ -1,4 +1,5 @@
 import type autocannon from "autocannon";
+import { archiveDatabase, archiveSearch, searchRequests } from "./archive.js";
 import { bareInsert } from "./bare-insert.js";
 import { calendarFeed } from "./calendar.js";
 
@@ -54,12 +55,25 @@ export interface BenchContext {
  * in the list: the registration benchmark leaves thousands of emails for the server's scheduler,
  * which would otherwise be sending them while later benchmarks are measured.
  */
+/**
+ * Data a benchmark needs in the database before the server starts (too much to create through
+ * the API in a bench run). Benchmarks with a profile run on their own server started on that
+ * data, their baseline and related benchmarks measured again on the same server.
+ */
+export interface DatabaseProfile {
+  name: string;
+  /** Writes into the migrated, empty database file before the server process starts. */
+  prepare(databaseUrl: string): Promise<void>;
+}
+
 export interface Benchmark<S = void> {
   name: string;
   unit: "req/s" | "rows/s";
   description: string;
   /** Environment the bench server needs for this benchmark (merged over all selected ones). */
   serverEnv?: Record<string, string>;
+  /** Data written before its server starts; see DatabaseProfile. */
+  database?: DatabaseProfile;
   /** Other benchmarks worth seeing next to this one; they run first, like the baseline. */
   related?: string[];
   /** Unmeasured preparation (create data); what it returns is handed to run. */
@@ -169,6 +183,27 @@ export const BENCHMARKS: Benchmark<any>[] = [
       ctx.load({ path: "/calendar.ics", headers: { "if-none-match": feed.etag }, expectStatus: 304 }),
     baselineName: "healthz",
     target: 0.5,
+  }),
+  define({
+    name: "archive-search",
+    unit: "req/s",
+    description:
+      "GET /api/v1/archive?q=<16 common terms in turn>&limit=20 over 5,000 past published events (60% with recordings) and 20,000 briefs",
+    database: archiveDatabase({ events: 5000, briefs: 20_000 }),
+    setup: archiveSearch,
+    run: (ctx, { terms }) => ctx.load({ path: "/api/v1/archive", requests: searchRequests(terms) }),
+    baselineName: "healthz",
+    target: 0.25,
+  }),
+  define({
+    name: "archive-search-500",
+    unit: "req/s",
+    description: "archive-search over 500 past events and 2,000 briefs: how search scales with the archive",
+    database: archiveDatabase({ events: 500, briefs: 2000 }),
+    setup: archiveSearch,
+    run: (ctx, { terms }) => ctx.load({ path: "/api/v1/archive", requests: searchRequests(terms) }),
+    baselineName: "healthz",
+    target: 0.25,
   }),
   define({
     name: "bare-insert",

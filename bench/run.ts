@@ -16,10 +16,11 @@ import {
   BENCHMARKS,
   type BenchContext,
   type Benchmark,
+  type DatabaseProfile,
   type LoadSpec,
   type Measurement,
 } from "./benchmarks.js";
-import { benchServer } from "./server.js";
+import { type BenchServer, benchServer } from "./server.js";
 
 interface Options {
   duration: number;
@@ -80,20 +81,43 @@ function parseOptions(argv: string[]): Options & { help: boolean; list: boolean 
   };
 }
 
-/** The selected benchmarks, each preceded by its baseline chain, in definition order. */
+/**
+ * The selected benchmarks, each preceded by its baseline chain, in definition order. A benchmark
+ * with a database profile runs on its own server, so its baseline and related benchmarks are
+ * measured again there, as copies named "healthz @archive-5000".
+ */
 function select(only: string | undefined): Benchmark<any>[] {
   const byName = new Map(BENCHMARKS.map((b) => [b.name, b]));
   const chosen: Benchmark<any>[] = [];
-  const add = (name: string, seen: Set<string>) => {
-    const b = byName.get(name);
-    if (!b) throw new UsageError(`unknown benchmark "${name}" (known: ${[...byName.keys()].join(", ")})`);
+  const onProfile = (b: Benchmark<any>, profile: DatabaseProfile | undefined): Benchmark<any> => {
+    if (!profile || b.database) return b;
+    return { ...b, name: `${b.name} @${profile.name}`, database: profile };
+  };
+  const add = (name: string, seen: Set<string>, profile?: DatabaseProfile) => {
+    const found = byName.get(name);
+    if (!found) throw new UsageError(`unknown benchmark "${name}" (known: ${[...byName.keys()].join(", ")})`);
     if (seen.has(name)) throw new Error(`benchmark baselines form a cycle at "${name}"`);
-    for (const other of b.related ?? []) add(other, new Set([...seen, name]));
-    if (b.baselineName) add(b.baselineName, new Set([...seen, name]));
-    if (!chosen.includes(b)) chosen.push(b);
+    let b = onProfile(found, profile);
+    const p = b.database;
+    const moved = (other: string) => (p && !byName.get(other)?.database ? `${other} @${p.name}` : other);
+    if (b.baselineName) b = { ...b, baselineName: moved(b.baselineName) };
+    for (const other of found.related ?? []) add(other, new Set([...seen, name]), p);
+    if (found.baselineName) add(found.baselineName, new Set([...seen, name]), p);
+    if (!chosen.some((c) => c.name === b.name)) chosen.push(b);
   };
   for (const name of only ? [only] : BENCHMARKS.map((b) => b.name)) add(name, new Set());
   return chosen;
+}
+
+/** Benchmarks grouped by the server they need: the plain one first, then one per profile. */
+function servers(chosen: Benchmark<any>[]) {
+  const groups = new Map<string, { profile?: DatabaseProfile; benchmarks: Benchmark<any>[] }>();
+  for (const b of chosen) {
+    const key = b.database?.name ?? "";
+    if (!groups.has(key)) groups.set(key, { profile: b.database, benchmarks: [] });
+    groups.get(key)!.benchmarks.push(b);
+  }
+  return [...groups.values()].sort((a, b) => (a.profile ? 1 : 0) - (b.profile ? 1 : 0));
 }
 
 /**
@@ -116,7 +140,10 @@ function describeErrors(r: autocannon.Result, expectStatus?: number): { errors: 
   if (connectionErrors > 0) parts.push(`${connectionErrors} connection errors`);
   if (r.timeouts > 0) parts.push(`${r.timeouts} timeouts`);
   if (r.mismatches > 0) parts.push(`${r.mismatches} body mismatches`);
-  return { errors: r.errors + r.mismatches + wrongStatus, detail: parts.join(", ") };
+  // A run in which no response came back (every request slower than the run) measured nothing.
+  const none = r.requests.total === 0 ? 1 : 0;
+  if (none) parts.push("no response completed during the run");
+  return { errors: r.errors + r.mismatches + wrongStatus + none, detail: parts.join(", ") };
 }
 
 /**
@@ -341,55 +368,42 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const server = benchServer({ env: Object.assign({}, ...chosen.map((b) => b.serverEnv ?? {})) });
-  const onExit = () => server.killNow();
+  let server: BenchServer | undefined;
+  const onExit = () => server?.killNow();
   const onSignal = (signal: NodeJS.Signals) => {
     log(`${signal}: stopping`);
     current?.stop();
-    server.stop().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    (server?.stop() ?? Promise.resolve()).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   };
   process.on("exit", onExit);
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
 
+  const outcomes: Outcome[] = [];
   try {
-    log("starting the server on a fresh database ...");
-    const { baseUrl, adminKey } = await server.start();
-    log(`server up at ${baseUrl}`);
-    const ctx = makeContext(baseUrl, adminKey, options);
-
-    const outcomes: Outcome[] = [];
-    for (const b of chosen) {
-      const outcome: Outcome = {
-        name: b.name,
-        unit: b.unit,
-        description: b.description,
-        measurement: null,
-        failure: null,
-        baselineName: b.baselineName,
-        baseline: null,
-        ratio: null,
-        target: b.target,
-        pass: false,
-      };
+    for (const group of servers(chosen)) {
+      server = benchServer({
+        env: Object.assign({}, ...group.benchmarks.map((b) => b.serverEnv ?? {})),
+        prepare: group.profile?.prepare,
+      });
       try {
-        const state = b.setup ? await b.setup(ctx) : undefined;
-        log(`${b.name}: ${options.warmup} s warm-up + ${options.duration} s ...`);
-        outcome.measurement = await b.run(ctx, state);
-      } catch (e) {
-        outcome.failure = e instanceof Error ? e.message : String(e);
-        log(`${b.name}: failed: ${outcome.failure}`);
+        const data = group.profile ? `the ${group.profile.name} database` : "a fresh database";
+        log(`starting the server on ${data} ...`);
+        let ctx: BenchContext | undefined;
+        let startFailure: string | null = null;
+        try {
+          const { baseUrl, adminKey } = await server.start();
+          log(`server up at ${baseUrl}`);
+          ctx = makeContext(baseUrl, adminKey, options);
+        } catch (e) {
+          startFailure = `server did not start: ${e instanceof Error ? e.message : String(e)}`;
+          log(startFailure);
+        }
+        for (const b of group.benchmarks)
+          outcomes.push(await measure(b, ctx, startFailure, outcomes, options));
+      } finally {
+        await server.stop();
       }
-      const base = b.baselineName ? outcomes.find((o) => o.name === b.baselineName) : undefined;
-      const baseValue = base?.measurement && base.measurement.errors === 0 ? base.measurement.value : null;
-      if (outcome.measurement) {
-        outcome.baseline = baseValue;
-        outcome.ratio = baseValue ? outcome.measurement.value / baseValue : null;
-        const clean = outcome.measurement.errors === 0;
-        const meetsTarget = b.target === null || (outcome.ratio !== null && outcome.ratio >= b.target);
-        outcome.pass = clean && meetsTarget;
-      }
-      outcomes.push(outcome);
     }
 
     const m = machine();
@@ -397,9 +411,49 @@ async function main(): Promise<number> {
     else process.stdout.write(humanReport(outcomes, options, m));
     return outcomes.some((o) => o.failure) ? 1 : 0;
   } finally {
-    await server.stop();
     process.off("exit", onExit);
   }
+}
+
+/** Sets up and runs one benchmark, and compares it with its baseline measured before it. */
+async function measure(
+  b: Benchmark<any>,
+  ctx: BenchContext | undefined,
+  startFailure: string | null,
+  outcomes: Outcome[],
+  options: Options,
+): Promise<Outcome> {
+  const outcome: Outcome = {
+    name: b.name,
+    unit: b.unit,
+    description: b.description,
+    measurement: null,
+    failure: startFailure,
+    baselineName: b.baselineName,
+    baseline: null,
+    ratio: null,
+    target: b.target,
+    pass: false,
+  };
+  if (!ctx) return outcome;
+  try {
+    const state = b.setup ? await b.setup(ctx) : undefined;
+    log(`${b.name}: ${options.warmup} s warm-up + ${options.duration} s ...`);
+    outcome.measurement = await b.run(ctx, state);
+  } catch (e) {
+    outcome.failure = e instanceof Error ? e.message : String(e);
+    log(`${b.name}: failed: ${outcome.failure}`);
+  }
+  const base = b.baselineName ? outcomes.find((o) => o.name === b.baselineName) : undefined;
+  const baseValue = base?.measurement && base.measurement.errors === 0 ? base.measurement.value : null;
+  if (outcome.measurement) {
+    outcome.baseline = baseValue;
+    outcome.ratio = baseValue ? outcome.measurement.value / baseValue : null;
+    const clean = outcome.measurement.errors === 0;
+    const meetsTarget = b.target === null || (outcome.ratio !== null && outcome.ratio >= b.target);
+    outcome.pass = clean && meetsTarget;
+  }
+  return outcome;
 }
 
 try {

@@ -46,7 +46,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * stop/killNow to signals first.
  */
 export function benchServer(
-  options: { startTimeoutMs?: number; env?: Record<string, string> } = {},
+  options: {
+    startTimeoutMs?: number;
+    env?: Record<string, string>;
+    /** Writes data into the migrated database file before the server process starts. */
+    prepare?: (databaseUrl: string) => Promise<void>;
+  } = {},
 ): BenchServer {
   let dir: string | undefined;
   let child: ChildProcess | undefined;
@@ -88,6 +93,7 @@ export function benchServer(
     } finally {
       close();
     }
+    if (options.prepare) await options.prepare(databaseUrl);
 
     const port = await freePort();
     const baseUrl = `http://${HOST}:${port}`;

@@ -1,5 +1,7 @@
 import { DateTime } from "luxon";
 import type { Deps } from "../deps.js";
+import { RecordingCreate } from "../features/archive/recordings-schemas.js";
+import { createRecording, listRecordings } from "../features/archive/recordings-service.js";
 import type { Actor } from "../features/audit/service.js";
 import { createBrief } from "../features/briefs/service.js";
 import { findEvent } from "../features/events/queries.js";
@@ -10,13 +12,14 @@ import { createPerson } from "../features/people/service.js";
 import { createTopic } from "../features/topics/service.js";
 import { slugify } from "../lib/slug.js";
 import catalog from "./fixtures/catalog.json" with { type: "json" };
+import demoRecordings from "./fixtures/demo-recordings.json" with { type: "json" };
 
 const ACTOR: Actor = { keyId: null, keyName: "seed", requestId: null };
 const DEMO_NOTE =
   "Demo data: the title, date, topics and people are from the institute's published catalogue; the time of day, duration and any links are assumed for the demo.";
 
 export interface SeedReport {
-  created: { topics: number; people: number; briefs: number; events: number };
+  created: { topics: number; people: number; briefs: number; events: number; recordings: number };
   skipped: number;
 }
 
@@ -26,7 +29,10 @@ export interface SeedReport {
  * run, or a run beside a live server, changes nothing that is already there.
  */
 export async function seedCatalog(deps: Deps): Promise<SeedReport> {
-  const report: SeedReport = { created: { topics: 0, people: 0, briefs: 0, events: 0 }, skipped: 0 };
+  const report: SeedReport = {
+    created: { topics: 0, people: 0, briefs: 0, events: 0, recordings: 0 },
+    skipped: 0,
+  };
   const attempt = async (kind: keyof SeedReport["created"], fn: () => Promise<unknown>) => {
     try {
       await fn();
@@ -69,9 +75,12 @@ export async function seedCatalog(deps: Deps): Promise<SeedReport> {
     format: e.format,
     description: DEMO_NOTE,
     topics: e.topics.map((t) => slugify(t)),
-    briefs: e.title.startsWith("Ukraine's critical choice")
-      ? [{ brief: slugify(catalog.briefs[0]!.title), relation: "background_reading" }]
-      : [],
+    briefs: [
+      ...(e.title.startsWith("Ukraine's critical choice")
+        ? [{ brief: slugify(catalog.briefs[0]!.title), relation: "background_reading" }]
+        : []),
+      ...publishedAfter(e),
+    ],
   }));
   // Upcoming demo events relative to today, so the public list is never empty in a demo.
   const today = DateTime.fromJSDate(deps.clock.now(), { zone: catalog.organization.timezone }).startOf("day");
@@ -106,5 +115,45 @@ export async function seedCatalog(deps: Deps): Promise<SeedReport> {
       await publishEvent(deps, ACTOR, created.id);
     });
   }
+
+  // Demo recordings for the past events, unless an event already has recordings of any kind
+  // (seeded before, or attached by staff): a second run, or a live archive, is left alone.
+  for (const r of demoRecordings.recordings) {
+    const slug = slugify(r.event);
+    if ((await listRecordings(deps.db, slug, true)).length > 0) {
+      report.skipped++;
+      continue;
+    }
+    const input = RecordingCreate.parse({
+      kind: r.kind,
+      provider: r.provider,
+      url: r.url,
+      title: `[Demo recording] ${r.event}`,
+      durationSeconds: r.durationSeconds,
+      published: true,
+      publishedAt: r.publishedAt,
+      demo: true,
+      chapters: r.chapters.map((c) => ({
+        ...c,
+        brief: "brief" in c ? slugify(c.brief as string) : undefined,
+      })),
+    });
+    await createRecording(deps, ACTOR, slug, input);
+    report.created.recordings++;
+  }
   return report;
+}
+
+// A brief "published after" an event follows it within this window and shares a topic with it.
+const FOLLOW_UP_DAYS = 90;
+
+function publishedAfter(e: (typeof catalog.events)[number]) {
+  const start = DateTime.fromISO(e.date);
+  return catalog.briefs
+    .filter((b) => {
+      const days = DateTime.fromISO(b.published_on).diff(start, "days").days;
+      return days > 0 && days <= FOLLOW_UP_DAYS && b.topics.some((t) => e.topics.includes(t));
+    })
+    .sort((a, b) => (a.published_on < b.published_on ? -1 : a.published_on > b.published_on ? 1 : 0))
+    .map((b) => ({ brief: slugify(b.title), relation: "published_after" }));
 }

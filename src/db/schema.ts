@@ -348,7 +348,10 @@ export const recordings = sqliteTable(
     position: integer("position").notNull().default(0),
     ...stamps,
   },
-  (t) => [index("recordings_event").on(t.eventId), index("recordings_published").on(t.published, t.publishedAt)],
+  (t) => [
+    index("recordings_event").on(t.eventId),
+    index("recordings_published").on(t.published, t.publishedAt),
+  ],
 );
 
 export const recordingChapters = sqliteTable(
@@ -362,5 +365,8 @@ export const recordingChapters = sqliteTable(
     title: text("title").notNull(),
     briefId: text("brief_id").references(() => briefs.id, { onDelete: "set null" }),
   },
-  (t) => [primaryKey({ columns: [t.recordingId, t.position] }), index("recording_chapters_brief").on(t.briefId)],
+  (t) => [
+    primaryKey({ columns: [t.recordingId, t.position] }),
+    index("recording_chapters_brief").on(t.briefId),
+  ],
 );

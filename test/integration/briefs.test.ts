@@ -51,6 +51,7 @@ describe(`briefs (${engine})`, () => {
       summary: "What each path would cost.",
       authors: [mark, anna],
       topics: [nato, ukraine],
+      relatedEvents: [],
     });
     const read = await t.request("GET", `/api/v1/briefs/${res.body.slug}`);
     expect(read.status).toBe(200);

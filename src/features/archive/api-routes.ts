@@ -1,5 +1,49 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../lib/http.js";
+import { describe, validate } from "../../lib/validate.js";
+import { searchArchive, withAbsoluteUrls } from "./search.js";
+import { ArchivePageOut, ArchiveQuery, type ArchiveQueryInput } from "./search-schemas.js";
+
+/** The search parameters of the API and the /archive page, read from one validated query. */
+export function archiveSearchOf(q: ArchiveQueryInput, now: Date) {
+  return {
+    q: q.q,
+    topic: q.topic,
+    person: q.person,
+    year: q.year,
+    format: q.format,
+    hasRecording: q.hasRecording,
+    limit: q.limit ?? 20,
+    cursor: q.cursor,
+    now,
+  };
+}
 
 /** Public archive search API. */
-export const archiveApiRoutes = new Hono<AppEnv>();
+export const archiveApiRoutes = new Hono<AppEnv>().get(
+  "/archive",
+  describe({
+    summary: "Search the archive of past events",
+    description:
+      "Published events that have ended, with their speakers, topics, related briefs and published recordings. " +
+      "Without q: newest first. With q: ranked by relevance (a title match weighs most), each with a snippet. " +
+      "Filters combine. Cursor pagination: pass nextCursor back with the same parameters. " +
+      "The /archive page shows the same results for the same query string.",
+    tags: ["Archive"],
+    responses: {
+      200: { description: "A page of archive entries", schema: ArchivePageOut },
+      422: { description: "Invalid parameter (errors[] names it), e.g. year=abc or a foreign cursor" },
+    },
+  }),
+  validate("query", ArchiveQuery),
+  async (c) => {
+    const { deps } = c.var;
+    const page = withAbsoluteUrls(
+      await searchArchive(deps.db, archiveSearchOf(c.req.valid("query"), deps.clock.now())),
+      deps.config,
+    );
+    // Public and identical for everyone; a short shared cache absorbs search-as-you-type bursts.
+    c.header("Cache-Control", "public, max-age=60");
+    return c.json({ data: page.items, nextCursor: page.nextCursor });
+  },
+);

@@ -4,8 +4,16 @@ import { BRIEF_KINDS } from "../../db/schema.js";
 import type { AppEnv } from "../../lib/http.js";
 import { HttpUrl, Limit, optionalText, Slug, SlugParam } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
+import { RelatedEventOut } from "../archive/related.js";
 import { actorOf, requireScope } from "../auth/middleware.js";
-import { createBrief, decodeCursor, deleteBrief, getBriefView, listBriefs, updateBrief } from "./service.js";
+import {
+  createBrief,
+  decodeCursor,
+  deleteBrief,
+  getBriefWithRelatedEvents,
+  listBriefs,
+  updateBrief,
+} from "./service.js";
 
 // A blank string clears the field, so the database never holds "" next to null.
 const text = (max: number) => optionalText(max).transform((v) => (v === "" ? null : v));
@@ -65,6 +73,13 @@ export const BriefOut = z.object({
   authors: z.array(z.object({ slug: z.string(), name: z.string(), title: z.string().nullable() })),
   topics: z.array(z.object({ slug: z.string(), name: z.string() })),
 });
+const BriefRead = BriefOut.extend({
+  relatedEvents: z
+    .array(RelatedEventOut)
+    .describe(
+      "Published events: explicit links first (with their relation), then events sharing topics or people (its authors), ranked by shared topics + 2 x shared people, newest first; at most 10",
+    ),
+});
 const tags = ["Briefs"];
 
 export const briefRoutes = new Hono<AppEnv>()
@@ -90,12 +105,12 @@ export const briefRoutes = new Hono<AppEnv>()
       summary: "Read a brief",
       tags,
       responses: {
-        200: { description: "The brief", schema: BriefOut },
+        200: { description: "The brief and its related events", schema: BriefRead },
         404: { description: "Unknown brief" },
       },
     }),
     validate("param", SlugParam),
-    async (c) => c.json(await getBriefView(c.var.deps.db, c.req.valid("param").slug)),
+    async (c) => c.json(await getBriefWithRelatedEvents(c.var.deps.db, c.req.valid("param").slug)),
   )
   .post(
     "/briefs",
@@ -103,7 +118,7 @@ export const briefRoutes = new Hono<AppEnv>()
       summary: "Create a brief with its authors and topics",
       tags,
       responses: {
-        201: { description: "Created", schema: BriefOut },
+        201: { description: "Created", schema: BriefRead },
         409: { description: "The explicit slug is taken" },
         422: { description: "Invalid input or unknown author/topic slug" },
       },
@@ -118,7 +133,7 @@ export const briefRoutes = new Hono<AppEnv>()
       summary: "Update a brief (the slug stays; authors/topics, when given, replace the current ones)",
       tags,
       responses: {
-        200: { description: "Updated", schema: BriefOut },
+        200: { description: "Updated", schema: BriefRead },
         404: { description: "Unknown brief" },
         422: { description: "Invalid input or unknown author/topic slug" },
       },

@@ -7,6 +7,7 @@ import type { Deps } from "../../deps.js";
 import { conflict, invalidField, notFound } from "../../lib/problem.js";
 import { slugify } from "../../lib/slug.js";
 import { withUniqueSlug } from "../../lib/unique-slug.js";
+import { relatedEventsForBrief } from "../archive/related.js";
 import { type Actor, auditInsert } from "../audit/service.js";
 import { touchLinkedEvents } from "../events/touch.js";
 import { type PersonRow, resolvePeople } from "../people/service.js";
@@ -91,6 +92,12 @@ async function getBriefWithLinks(db: Db, slug: string): Promise<{ row: BriefRow;
 export async function getBriefView(db: Db, slug: string): Promise<BriefView> {
   const { row, links } = await getBriefWithLinks(db, slug);
   return briefView(row, links);
+}
+
+/** The public read of a brief: the brief and its related events (explicit links first). */
+export async function getBriefWithRelatedEvents(db: Db, slug: string) {
+  const { row, links } = await getBriefWithLinks(db, slug);
+  return { ...briefView(row, links), relatedEvents: await relatedEventsForBrief(db, row.id, 10) };
 }
 
 /** Resolves brief slugs in the given order, naming the first unknown one as `${field}.${index}`. */
@@ -217,7 +224,7 @@ const linkSlugs = (l: Links) => ({
   topics: l.topics.map((t) => t.slug),
 });
 
-export async function createBrief(deps: Deps, actor: Actor, input: BriefCreate): Promise<BriefView> {
+export async function createBrief(deps: Deps, actor: Actor, input: BriefCreate) {
   const resolved = await resolveLinks(deps.db, input);
   const links: Links = {
     authors: (resolved.authors ?? []).map(authorView),
@@ -256,7 +263,7 @@ export async function createBrief(deps: Deps, actor: Actor, input: BriefCreate):
       },
       Boolean(input.slug),
     );
-    return briefView(row, links);
+    return { ...briefView(row, links), relatedEvents: await relatedEventsForBrief(deps.db, row.id, 10) };
   } catch (err) {
     throw staleLink(err);
   }
@@ -296,7 +303,8 @@ export async function updateBrief(deps: Deps, actor: Actor, slug: string, input:
   } catch (err) {
     throw staleLink(err);
   }
-  return briefView(row, links);
+  // Answers like a read (GET /briefs/{slug}), related events included.
+  return { ...briefView(row, links), relatedEvents: await relatedEventsForBrief(deps.db, id, 10) };
 }
 
 export async function deleteBrief(deps: Deps, actor: Actor, slug: string) {

@@ -61,6 +61,33 @@ dl.facts dd{margin:0}
 code.link{word-break:break-all}
 ul.cal{padding-left:1.25rem}
 ul.cal li{margin:.4rem 0}
+input[type=search],select{font:inherit;padding:.5rem .6rem;border:2px solid #5f6b76;border-radius:4px;background:#fff;color:#1b1b1b}
+input[type=search]{width:100%;max-width:32rem}
+fieldset.filters{display:flex;flex-wrap:wrap;gap:0 1.25rem;align-items:flex-end}
+fieldset.filters legend{width:100%}
+fieldset.filters .field,fieldset.filters .choice{margin:0 0 .75rem}
+ul.events h3{margin:0 0 .25rem;font-size:1.15rem}
+ul.briefs{margin:.25rem 0;padding-left:1.25rem}
+search{display:block}
+mark{background:#fff0a8;color:inherit;padding:0 .1em}
+.badge{display:inline-block;margin-left:.6rem;padding:0 .5rem;border:1px solid #1d6b35;border-radius:.75rem;color:#1d6b35;font-size:.9rem;font-weight:600}
+h3{font-size:1.1rem;margin:1.25rem 0 .4rem}
+ul.events h3{margin:0 0 .25rem;font-size:1.15rem}
+.player{position:relative;width:100%;aspect-ratio:16/9;background:#0d0d0d;margin:.5rem 0}
+.player iframe{position:absolute;inset:0;width:100%;height:100%;border:0}
+.recording{margin:0 0 1.5rem}
+.chapters h4{font-size:1rem;margin:.75rem 0 .25rem}
+.chapters ol{list-style:none;padding:0;margin:0}
+.chapters li{padding:.3rem 0;border-bottom:1px solid #e2e5e9}
+.chapters a{text-decoration:none}
+.chapters a .t{text-decoration:underline}
+.chapters .at{display:inline-block;min-width:3.5rem;font-variant-numeric:tabular-nums;font-weight:600}
+ul.people,ul.briefs{padding-left:1.25rem}
+ul.people li,ul.briefs li{margin:.35rem 0}
+.tags a{text-decoration:none}
+.demo{font-size:.95rem}
+.lede{font-size:1.15rem;color:#3d3d3d}
+ul.plain{list-style:none;padding:0}
 @media (max-width:30rem){h1{font-size:1.45rem}dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.5rem}}
 `;
 

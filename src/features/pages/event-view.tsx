@@ -117,6 +117,17 @@ export function EventPage(p: {
         <p class="when meta">
           <When event={row} />
         </p>
+        {row.status === "published" && row.endsAt.getTime() <= p.now.getTime() ? (
+          <div class="notice info">
+            <p>
+              This event has taken place.{" "}
+              <a href={`/archive/${encodeURIComponent(row.slug)}`}>
+                See it in the archive: recordings, chapters and related research
+              </a>
+              .
+            </p>
+          </div>
+        ) : null}
         {row.status === "cancelled" ? (
           <div class="notice warn">
             <p>This event was cancelled.</p>

@@ -1,0 +1,92 @@
+import { type Context, Hono } from "hono";
+import type { AppEnv } from "../../lib/http.js";
+import { notFound } from "../../lib/problem.js";
+import { feedCache } from "../calendar/feed-cache.js";
+import { feedVersion, findFeedTopic, loadFeedItems } from "./feeds-queries.js";
+import { FEED_RENDER_VERSION, type FeedMeta, renderJsonFeed, renderRss } from "./feeds-render.js";
+
+/**
+ * /archive/feed.{xml,json} and /topics/{slug}/feed.{xml,json}, served like the calendars
+ * (calendar/respond.ts): one version query per request, a strong ETag from it, 304 on
+ * If-None-Match, and bytes rendered once per content version (the calendars' FeedCache,
+ * under keys of their own).
+ */
+
+type Format = "rss" | "json";
+const TYPES: Record<Format, string> = {
+  rss: "application/rss+xml; charset=utf-8",
+  json: "application/feed+json; charset=utf-8",
+};
+
+/** 53-bit string hash (cyrb53): the ETag only needs to differ between versions of one feed. */
+function hash53(s: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+function noneMatch(header: string, tag: string): boolean {
+  return header
+    .split(",")
+    .map((t) => t.trim().replace(/^W\//, ""))
+    .some((t) => t === "*" || t === tag);
+}
+
+async function serveFeed(c: Context<AppEnv>, format: Format, topicSlug?: string): Promise<Response> {
+  const { db, config, clock } = c.var.deps;
+  const now = clock.now();
+  if (topicSlug !== undefined && topicSlug.length > 100) throw notFound("Topic");
+  const version = await feedVersion(db, now, topicSlug);
+  if (!version) throw notFound("Topic");
+  const key = `archive-${format}:${topicSlug ?? "*"}`;
+  // The bytes also depend on the renderer and on the configuration they print.
+  const basis = [FEED_RENDER_VERSION, config.PUBLIC_URL, config.ORG_NAME, key, version.fingerprint];
+  const etag = `"feed-${hash53(basis.join("\n"))}"`;
+  const headers: Record<string, string> = {
+    "Content-Type": TYPES[format],
+    "Cache-Control": "public, max-age=300",
+    ETag: etag,
+  };
+  const inm = c.req.header("if-none-match");
+  if (inm !== undefined && noneMatch(inm, etag)) return new Response(null, { status: 304, headers });
+
+  const cache = feedCache(db);
+  const entry =
+    cache.get(key, version.fingerprint) ??
+    (await cache.render(key, version.fingerprint, async () => {
+      const base = config.PUBLIC_URL;
+      const topic = topicSlug ? await findFeedTopic(db, topicSlug) : undefined;
+      if (topicSlug && !topic) return { body: "", fingerprint: "gone" };
+      const items = await loadFeedItems(db, now, topic?.id);
+      const meta: FeedMeta = topic
+        ? {
+            title: `${config.ORG_NAME}: ${topic.name} (recordings)`,
+            description: `New recordings of ${config.ORG_NAME} events on ${topic.name}.`,
+            homePage: `${base}/topics/${encodeURIComponent(topic.slug)}`,
+            selfBase: `${base}/topics/${encodeURIComponent(topic.slug)}/feed`,
+          }
+        : {
+            title: `${config.ORG_NAME}: event recordings`,
+            description: `New recordings of past ${config.ORG_NAME} events.`,
+            homePage: `${base}/archive`,
+            selfBase: `${base}/archive/feed`,
+          };
+      const body = format === "rss" ? renderRss(config, meta, items) : renderJsonFeed(config, meta, items);
+      return { body, fingerprint: version.fingerprint };
+    }));
+  if (entry.fingerprint === "gone") throw notFound("Topic");
+  return new Response(entry.body as BodyInit, { status: 200, headers });
+}
+
+export const feedRoutes = new Hono<AppEnv>()
+  .get("/archive/feed.xml", (c) => serveFeed(c, "rss"))
+  .get("/archive/feed.json", (c) => serveFeed(c, "json"))
+  .get("/topics/:slug/feed.xml", (c) => serveFeed(c, "rss", c.req.param("slug")))
+  .get("/topics/:slug/feed.json", (c) => serveFeed(c, "json", c.req.param("slug")));

@@ -1,0 +1,118 @@
+import { z } from "zod";
+import {
+  BRIEF_RELATIONS,
+  EVENT_FORMATS,
+  RECORDING_KINDS,
+  RECORDING_PROVIDERS,
+  SPEAKER_ROLES,
+} from "../../db/schema.js";
+import { Slug } from "../../lib/schemas.js";
+
+// An HTML GET form sends every field, empty ones as "": empty means "no filter" on the API
+// too, so the page and the API read one query string the same way.
+const blank = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+
+export const ArchiveQuery = z.object({
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .describe(
+      "Words to find in titles, summaries, descriptions, speaker names, brief and chapter titles and topics. " +
+        "Plain text, never query syntax: every word must match, the last one as a prefix. Results are then ranked.",
+    ),
+  topic: blank(Slug).describe("Topic slug"),
+  person: blank(Slug).describe("Person slug: the person spoke, moderated or hosted"),
+  year: blank(
+    z
+      .string()
+      .regex(/^\d{4}$/, "must be a four-digit year")
+      .transform(Number),
+  ).describe("Calendar year in the event's own time zone"),
+  format: blank(z.enum(EVENT_FORMATS)),
+  hasRecording: blank(
+    z
+      .enum(["true", "false", "1", "0", "on"], { error: "must be true or false" })
+      .transform((v) => v === "true" || v === "1" || v === "on"),
+  ).describe("true: only events with a published recording; false: only those without"),
+  limit: blank(
+    z
+      .string()
+      .regex(/^\d+$/, "must be a whole number from 1 to 100")
+      .transform(Number)
+      .pipe(z.number().min(1, "must be at least 1").max(100, "must be at most 100")),
+  ).describe("Page size, default 20"),
+  cursor: blank(z.string().max(300)).describe(
+    "nextCursor of the previous page, with the same other parameters",
+  ),
+});
+export type ArchiveQueryInput = z.infer<typeof ArchiveQuery>;
+
+export const SnippetSegment = z.object({ text: z.string(), match: z.boolean() });
+export type SnippetSegment = z.infer<typeof SnippetSegment>;
+
+const Chapter = z.object({
+  startSeconds: z.number(),
+  title: z.string(),
+  brief: z.string().nullable().describe("Slug of the brief the chapter discusses"),
+});
+
+const Recording = z.object({
+  kind: z.enum(RECORDING_KINDS),
+  provider: z.enum(RECORDING_PROVIDERS),
+  url: z.string(),
+  title: z.string().nullable(),
+  durationSeconds: z.number().nullable(),
+  demo: z.boolean().describe("A demonstration recording, not the real one"),
+  publishedAt: z.string().nullable(),
+  chapters: z.array(Chapter),
+});
+
+export const ArchiveItemOut = z.object({
+  id: z.string(),
+  slug: z.string(),
+  url: z.string().describe("The archive page of the event"),
+  title: z.string(),
+  summary: z.string().nullable(),
+  format: z.enum(EVENT_FORMATS),
+  status: z.literal("published"),
+  startsAt: z.string().describe("UTC instant"),
+  endsAt: z.string().describe("UTC instant"),
+  timeZone: z.string(),
+  local: z.object({ startsAt: z.string(), endsAt: z.string(), utcOffset: z.string() }),
+  topics: z.array(z.object({ slug: z.string(), name: z.string() })),
+  speakers: z.array(
+    z.object({
+      slug: z.string(),
+      name: z.string(),
+      title: z.string().nullable(),
+      affiliation: z.string().nullable(),
+      role: z.enum(SPEAKER_ROLES),
+    }),
+  ),
+  briefs: z.array(
+    z.object({
+      slug: z.string(),
+      title: z.string(),
+      kind: z.string(),
+      url: z.string().nullable(),
+      publishedOn: z.string().nullable(),
+      relation: z.enum(BRIEF_RELATIONS),
+    }),
+  ),
+  recordings: z.array(Recording).describe("Published recordings, in display order"),
+  snippet: z
+    .array(SnippetSegment)
+    .nullable()
+    .describe(
+      "With q: the best-matching passage as plain-text segments in order; match = true marks the words " +
+        "that matched (render them highlighted, escaping the text). Without q: null.",
+    ),
+});
+export type ArchiveItem = z.infer<typeof ArchiveItemOut>;
+
+export const ArchivePageOut = z.object({
+  data: z.array(ArchiveItemOut),
+  nextCursor: z.string().nullable().describe("Pass as cursor for the next page; null on the last page"),
+});
