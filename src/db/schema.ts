@@ -110,8 +110,9 @@ export const events = sqliteTable(
   (t) => [
     index("events_status_starts").on(t.status, t.startsAt, t.id),
     index("events_starts").on(t.startsAt, t.id),
-    // Feeds and the public list select by status and end time (upcoming, last 30 days).
-    index("events_status_ends").on(t.status, t.endsAt),
+    // Feeds and the public list select by status and end time (upcoming, last 30 days); the
+    // archive's version check reads updated_at and revision from this index alone.
+    index("events_status_ends").on(t.status, t.endsAt, t.updatedAt, t.revision),
   ],
 );
 

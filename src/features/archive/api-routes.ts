@@ -1,7 +1,12 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../lib/http.js";
 import { describe, validate } from "../../lib/validate.js";
-import { searchArchive, withAbsoluteUrls } from "./search.js";
+import type { ArchivePage } from "./search.js";
+import { withAbsoluteUrls } from "./search.js";
+import { cachedSearchArchive } from "./search-cache.js";
+
+const bodies = new WeakMap<ArchivePage, string>();
+
 import { ArchivePageOut, ArchiveQuery, type ArchiveQueryInput } from "./search-schemas.js";
 
 /** The search parameters of the API and the /archive page, read from one validated query. */
@@ -38,12 +43,18 @@ export const archiveApiRoutes = new Hono<AppEnv>().get(
   validate("query", ArchiveQuery),
   async (c) => {
     const { deps } = c.var;
-    const page = withAbsoluteUrls(
-      await searchArchive(deps.db, archiveSearchOf(c.req.valid("query"), deps.clock.now())),
-      deps.config,
+    const cached = await cachedSearchArchive(
+      deps.db,
+      archiveSearchOf(c.req.valid("query"), deps.clock.now()),
     );
+    // A cached page is serialised once (pages are immutable, so the body is keyed by the page).
+    let body = bodies.get(cached);
+    if (!body) {
+      const page = withAbsoluteUrls(cached, deps.config);
+      body = JSON.stringify({ data: page.items, nextCursor: page.nextCursor });
+      bodies.set(cached, body);
+    }
     // Public and identical for everyone; a short shared cache absorbs search-as-you-type bursts.
-    c.header("Cache-Control", "public, max-age=60");
-    return c.json({ data: page.items, nextCursor: page.nextCursor });
+    return c.body(body, 200, { "Content-Type": "application/json", "Cache-Control": "public, max-age=60" });
   },
 );

@@ -5,7 +5,8 @@ import { zodIssuesToErrors } from "../../lib/validate.js";
 import { pageHeaders } from "../pages/guards.js";
 import { sendPage } from "../pages/layout.js";
 import { archiveSearchOf } from "./api-routes.js";
-import { type ArchiveItem, searchArchive } from "./search.js";
+import type { ArchiveItem } from "./search.js";
+import { cachedSearchArchive } from "./search-cache.js";
 import { archiveFacets } from "./search-facets.js";
 import { ArchiveQuery } from "./search-schemas.js";
 import { type ArchiveForm, ArchivePage } from "./search-view.js";
@@ -36,7 +37,7 @@ export const archivePageRoutes = new Hono<AppEnv>().get("/archive", pageHeaders,
     errors = zodIssuesToErrors(parsed.error, "query");
   } else {
     try {
-      const page = await searchArchive(deps.db, archiveSearchOf(parsed.data, now));
+      const page = await cachedSearchArchive(deps.db, archiveSearchOf(parsed.data, now));
       items = page.items;
       if (page.nextCursor) {
         const next = new URLSearchParams();

@@ -1,0 +1,58 @@
+import { sql } from "drizzle-orm";
+import { sqlAll } from "../../db/batch.js";
+import type { Db } from "../../db/client.js";
+import { type ArchivePage, type ArchiveSearch, searchArchive } from "./search.js";
+
+/**
+ * Archive search pages, reused while the archive is unchanged. Ranking every match of a
+ * common term costs milliseconds, and readers repeat the same searches, so each request first
+ * reads the archive's version (one index-only statement) and reuses a page computed for the
+ * same parameters at the same version.
+ *
+ * The version is the number of past published events, their newest updated_at and the sum of
+ * their revisions. Every write the archive shows moves an event's revision and updated_at (an
+ * event edit, a recording or chapter, a renamed speaker, topic or brief: see events/touch.ts),
+ * and an event ending or being cancelled changes the count. The revision sum keeps it right
+ * even if two processes' clocks disagree.
+ */
+const MAX_ENTRIES = 500;
+const caches = new WeakMap<Db, Map<string, ArchivePage>>();
+
+export async function archiveVersion(db: Db, now: Date): Promise<string> {
+  const [row] = await sqlAll<{ n: number; u: number | null; r: number }>(
+    db,
+    sql`SELECT count(*) AS n, max(updated_at) AS u, total(revision) AS r
+        FROM events WHERE status = 'published' AND ends_at <= ${now.getTime()}`,
+  );
+  return `${row?.n ?? 0}.${row?.u ?? 0}.${row?.r ?? 0}`;
+}
+
+export async function cachedSearchArchive(db: Db, f: ArchiveSearch): Promise<ArchivePage> {
+  const version = await archiveVersion(db, f.now);
+  const key = JSON.stringify([
+    version,
+    f.q ?? "",
+    f.topic,
+    f.person,
+    f.year,
+    f.format,
+    f.hasRecording,
+    f.limit,
+    f.cursor,
+  ]);
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new Map();
+    caches.set(db, cache);
+  }
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const page = await searchArchive(db, f);
+  cache.set(key, page);
+  if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  return page;
+}
