@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { hash53, matchesAny } from "../../lib/etag.js";
 import type { AppEnv } from "../../lib/http.js";
 import { notFound } from "../../lib/problem.js";
 import { feedCache } from "../calendar/feed-cache.js";
@@ -18,25 +19,8 @@ const TYPES: Record<Format, string> = {
   json: "application/feed+json; charset=utf-8",
 };
 
-/** 53-bit string hash (cyrb53): the ETag only needs to differ between versions of one feed. */
-function hash53(s: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
-}
-
 function noneMatch(header: string, tag: string): boolean {
-  return header
-    .split(",")
-    .map((t) => t.trim().replace(/^W\//, ""))
-    .some((t) => t === "*" || t === tag);
+  return matchesAny(header, [tag]);
 }
 
 async function serveFeed(c: Context<AppEnv>, format: Format, topicSlug?: string): Promise<Response> {

@@ -1,25 +1,12 @@
 import type { Context } from "hono";
 import type { Config } from "../../config.js";
+import { hash53, matchesAny } from "../../lib/etag.js";
 import type { AppEnv } from "../../lib/http.js";
 import { notFound } from "../../lib/problem.js";
 import { feedCache } from "./feed-cache.js";
 import { latest } from "./feed-queries.js";
 import type { CalendarSpec } from "./feeds.js";
 import { ICS_RENDER_VERSION } from "./ics.js";
-
-/** 53-bit string hash (cyrb53): the ETag only needs to differ between versions of one feed. */
-function hash53(s: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
-}
 
 /**
  * The strong validator of one version of one calendar. It covers the builder's version and
@@ -41,10 +28,7 @@ const quoted = (tag: string, gzip: boolean) => `"${tag}${gzip ? "-gzip" : ""}"`;
 
 /** If-None-Match uses weak comparison, and either coding of the same version matches. */
 function noneMatch(header: string, tag: string): boolean {
-  return header
-    .split(",")
-    .map((t) => t.trim().replace(/^W\//, ""))
-    .some((t) => t === "*" || t === quoted(tag, false) || t === quoted(tag, true));
+  return matchesAny(header, [quoted(tag, false), quoted(tag, true)]);
 }
 
 function acceptsGzip(header: string | undefined): boolean {
