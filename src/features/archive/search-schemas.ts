@@ -1,12 +1,7 @@
 import { z } from "zod";
-import {
-  BRIEF_RELATIONS,
-  EVENT_FORMATS,
-  RECORDING_KINDS,
-  RECORDING_PROVIDERS,
-  SPEAKER_ROLES,
-} from "../../db/schema.js";
+import { EVENT_FORMATS, RECORDING_KINDS, RECORDING_PROVIDERS } from "../../db/schema.js";
 import { Slug } from "../../lib/schemas.js";
+import { BriefRef, LocalTimes, SpeakerRef, TopicRef } from "../events/schemas.js";
 
 // An HTML GET form sends every field, empty ones as "": empty means "no filter" on the API
 // too, so the page and the API read one query string the same way.
@@ -80,27 +75,10 @@ export const ArchiveItemOut = z.object({
   startsAt: z.string().describe("UTC instant"),
   endsAt: z.string().describe("UTC instant"),
   timeZone: z.string(),
-  local: z.object({ startsAt: z.string(), endsAt: z.string(), utcOffset: z.string() }),
-  topics: z.array(z.object({ slug: z.string(), name: z.string() })),
-  speakers: z.array(
-    z.object({
-      slug: z.string(),
-      name: z.string(),
-      title: z.string().nullable(),
-      affiliation: z.string().nullable(),
-      role: z.enum(SPEAKER_ROLES),
-    }),
-  ),
-  briefs: z.array(
-    z.object({
-      slug: z.string(),
-      title: z.string(),
-      kind: z.string(),
-      url: z.string().nullable(),
-      publishedOn: z.string().nullable(),
-      relation: z.enum(BRIEF_RELATIONS),
-    }),
-  ),
+  local: LocalTimes,
+  topics: z.array(TopicRef),
+  speakers: z.array(SpeakerRef.omit({ photoUrl: true })),
+  briefs: z.array(BriefRef),
   recordings: z.array(Recording).describe("Published recordings, in display order"),
   snippet: z
     .array(SnippetSegment)

@@ -122,7 +122,26 @@ export const EventListQuery = z.object({
 });
 export type EventListQueryInput = z.infer<typeof EventListQuery>;
 
-const LocalTimes = z.object({
+/** Pieces of the event output, shared with the archive's results. */
+export const TopicRef = z.object({ slug: z.string(), name: z.string() });
+export const SpeakerRef = z.object({
+  slug: z.string(),
+  name: z.string(),
+  title: z.string().nullable(),
+  affiliation: z.string().nullable(),
+  photoUrl: z.string().nullable(),
+  role: z.enum(SPEAKER_ROLES),
+});
+export const BriefRef = z.object({
+  slug: z.string(),
+  title: z.string(),
+  kind: z.string(),
+  url: z.string().nullable(),
+  publishedOn: z.string().nullable(),
+  relation: z.enum(BRIEF_RELATIONS),
+});
+
+export const LocalTimes = z.object({
   startsAt: z.string().describe("Wall time in the event's zone"),
   endsAt: z.string(),
   utcOffset: z.string().describe("Offset in force at the start, e.g. -04:00"),
@@ -155,27 +174,9 @@ export const EventOut = z.object({
       options: z.array(z.string()).optional(),
     }),
   ),
-  topics: z.array(z.object({ slug: z.string(), name: z.string() })),
-  speakers: z.array(
-    z.object({
-      slug: z.string(),
-      name: z.string(),
-      title: z.string().nullable(),
-      affiliation: z.string().nullable(),
-      photoUrl: z.string().nullable(),
-      role: z.enum(SPEAKER_ROLES),
-    }),
-  ),
-  briefs: z.array(
-    z.object({
-      slug: z.string(),
-      title: z.string(),
-      kind: z.string(),
-      url: z.string().nullable(),
-      publishedOn: z.string().nullable(),
-      relation: z.enum(BRIEF_RELATIONS),
-    }),
-  ),
+  topics: z.array(TopicRef),
+  speakers: z.array(SpeakerRef),
+  briefs: z.array(BriefRef),
   sequence: z.number().describe("iCalendar SEQUENCE"),
   publishedAt: z.string().nullable(),
   cancelledAt: z.string().nullable(),
