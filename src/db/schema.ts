@@ -99,6 +99,8 @@ export const events = sqliteTable(
     registrationClosesAt: instant("registration_closes_at"),
     // Staff-defined registration questions (see features/registrations/questions.ts).
     questions: text("questions", { mode: "json" }).$type<Question[]>().notNull().default([]),
+    // Reminder offsets before the start, ISO 8601 durations (features/reminders/offsets.ts).
+    reminders: text("reminders", { mode: "json" }).$type<string[]>().notNull().default(["P1D", "PT1H"]),
     // iCalendar SEQUENCE: +1 on every change an attendee's calendar must see.
     sequence: integer("sequence").notNull().default(0),
     // +1 on every write; updates are conditional on it so concurrent edits cannot be lost.
@@ -306,9 +308,12 @@ export const outbox = sqliteTable(
     lastError: text("last_error"),
     createdAt: instant("created_at").notNull(),
     sentAt: instant("sent_at"),
+    // The reminder (or recording notice) this message fans out from; counted per reminder.
+    reminderId: text("reminder_id"),
   },
   (t) => [
     index("outbox_due").on(t.status, t.nextAttemptAt),
+    index("outbox_reminder").on(t.reminderId, t.status),
     index("outbox_registration").on(t.registrationId),
     index("outbox_event").on(t.eventId),
   ],
@@ -369,5 +374,39 @@ export const recordingChapters = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.recordingId, t.position] }),
     index("recording_chapters_brief").on(t.briefId),
+  ],
+);
+
+export const REMINDER_KINDS = ["before_start", "recording"] as const;
+/**
+ * scheduled: waits for due_at; fanning: claimed by a due-work run, which is queueing one outbox
+ * message per registrant from `cursor` on; done: all queued; skipped: its moment had passed
+ * (downtime past the start, or already past when scheduled); dropped: cancelled or removed.
+ */
+export const REMINDER_STATUSES = ["scheduled", "fanning", "done", "skipped", "dropped"] as const;
+
+export const reminders = sqliteTable(
+  "reminders",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: REMINDER_KINDS }).notNull(),
+    // The ISO 8601 offset before the start ("P1D"), or "recording" for the recording notice.
+    offsetIso: text("offset_iso").notNull(),
+    dueAt: instant("due_at").notNull(),
+    status: text("status", { enum: REMINDER_STATUSES }).notNull().default("scheduled"),
+    skipReason: text("skip_reason"),
+    claimId: text("claim_id"),
+    claimedUntil: instant("claimed_until"),
+    // Fan-out progress: the last registration id queued (registrations are walked by id).
+    cursor: text("cursor"),
+    doneAt: instant("done_at"),
+    ...stamps,
+  },
+  (t) => [
+    uniqueIndex("reminders_event_offset").on(t.eventId, t.offsetIso),
+    index("reminders_due").on(t.status, t.dueAt),
   ],
 );

@@ -1,31 +1,50 @@
-import { lt } from "drizzle-orm";
+import { lt, sql } from "drizzle-orm";
+import { sqlAll, sqlBatch } from "../db/batch.js";
 import { rateLimits } from "../db/schema.js";
 import type { Deps } from "../deps.js";
 import { type DispatchReport, dispatchOutbox } from "../features/outbox/dispatcher.js";
+import { type FanoutReport, fanOutDueReminders } from "../features/reminders/fanout.js";
+import { planStatements } from "../features/reminders/schedule.js";
 
 const BATCH = 50;
-/** At most this many batches a run, so one run ends even if messages keep arriving. */
-const MAX_BATCHES = 20;
+/**
+ * A run stops starting new outbox batches after this much wall time, so a run ends even if
+ * messages keep arriving, and a cron run stays well inside the platform's limits. Measured with
+ * the process's monotonic timer, not the injected clock: it bounds the work, it is not domain time.
+ */
+const RUN_BUDGET_MS = 50_000;
 /** rate_limits.window counts minutes (see registrations/rate-limit.ts); keep the last hour. */
 const RATE_WINDOW_MS = 60_000;
 const KEEP_RATE_LIMITS_MS = 60 * 60_000;
 
 export interface DueWorkReport {
+  reminders: FanoutReport;
   outbox: DispatchReport;
   batches: number;
+  plansRepaired: number;
   rateLimitsDeleted: number;
 }
 
 /**
  * The scheduled work shared by Node (an interval in the server process) and the Worker (a Cron
- * Trigger): send what the outbox has due, in batches until nothing is left (bounded), and drop
- * rate-limit counters older than an hour. Safe to run in several places at once: outbox claims
- * are atomic, and the delete is idempotent.
+ * Trigger), in this order:
+ *
+ * 1. plan reminders for published upcoming events that have none (events from before reminders
+ *    existed; every write plans its own event in its own batch);
+ * 2. claim due reminders and fan each out into outbox messages (fanout.ts);
+ * 3. send what the outbox has due, batch after batch until nothing is left or the budget is used;
+ * 4. drop rate-limit counters older than an hour.
+ *
+ * Safe to run in several places at once: reminder and outbox claims are atomic, fan-out is
+ * deduplicated by key, and the delete is idempotent.
  */
 export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Promise<DueWorkReport> {
+  const started = performance.now();
+  const plansRepaired = await repairPlans(deps, now);
+  const reminders = await fanOutDueReminders(deps, now);
   const outbox: DispatchReport = { claimed: 0, sent: 0, skipped: 0, failed: 0, dead: 0, released: 0 };
   let batches = 0;
-  while (batches < MAX_BATCHES) {
+  while (performance.now() - started < RUN_BUDGET_MS) {
     const report = await dispatchOutbox(deps, { now, limit: BATCH });
     batches++;
     for (const k of Object.keys(outbox) as (keyof DispatchReport)[]) outbox[k] += report[k];
@@ -36,5 +55,31 @@ export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Prom
     .delete(rateLimits)
     .where(lt(rateLimits.window, oldest))
     .returning({ key: rateLimits.key });
-  return { outbox, batches, rateLimitsDeleted: deleted.length };
+  return { reminders, outbox, batches, plansRepaired, rateLimitsDeleted: deleted.length };
+}
+
+async function repairPlans(deps: Deps, now: Date): Promise<number> {
+  const rows = await sqlAll<{
+    id: string;
+    starts_at: number;
+    time_zone: string;
+    reminders: string;
+  }>(
+    deps.db,
+    sql`SELECT e.id, e.starts_at, e.time_zone, e.reminders FROM events e
+        WHERE e.status = 'published' AND e.starts_at > ${now.getTime()} AND e.reminders <> '[]'
+          AND NOT EXISTS (SELECT 1 FROM reminders m WHERE m.event_id = e.id AND m.kind = 'before_start')
+        LIMIT 20`,
+  );
+  for (const e of rows) {
+    const ev = {
+      id: e.id,
+      status: "published" as const,
+      startsAt: new Date(e.starts_at),
+      timeZone: e.time_zone,
+      reminders: JSON.parse(e.reminders) as string[],
+    };
+    await sqlBatch(deps.db, planStatements(ev, "edit", now));
+  }
+  return rows.length;
 }

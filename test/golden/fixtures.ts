@@ -34,6 +34,7 @@ function row(
     registrationOpensAt: null,
     registrationClosesAt: null,
     questions: [],
+    reminders: ["P1D", "PT1H"],
     sequence: 0,
     revision: 3,
     createdAt: at("2026-01-05T10:00:00Z"),

@@ -7,6 +7,7 @@ import type { Deps } from "../../deps.js";
 import { conflict, type FieldError, invalidField, notFound } from "../../lib/problem.js";
 import { validationProblem } from "../../lib/validate.js";
 import { type Actor, auditInsert } from "../audit/service.js";
+import { planRecordingNotice } from "../reminders/schedule.js";
 import { findEvent } from "../events/queries.js";
 import { touchEvent } from "../events/touch.js";
 import {
@@ -161,6 +162,8 @@ export async function createRecording(
     deps.db.insert(recordings).values({ ...row, position: nextPosition(event.id) }),
     ...chapterInserts(deps.db, id, chapters),
     touchEvent(deps.db, event.id, now),
+    // Registrants hear about the first published recording once the event is over.
+    planRecordingNotice(event.id, now),
     auditInsert(deps.db, now, actor, {
       action: "recording.create",
       entityType: "recording",
@@ -225,6 +228,7 @@ export async function updateRecording(
   await runBatch(deps.db, [
     guardedRecordingUpdate(deps.db, row, changes, now),
     touchEvent(deps.db, found.event.id, now),
+    planRecordingNotice(found.event.id, now),
     auditInsert(deps.db, now, actor, {
       action: "recording.update",
       entityType: "recording",

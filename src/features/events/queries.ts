@@ -81,6 +81,7 @@ function fromDoc(doc: string): EventWithRelations {
   row.waitlist = Boolean(row.waitlist);
   // A JSON text column arrives inside json_object() as a string.
   if (typeof row.questions === "string") row.questions = JSON.parse(row.questions);
+  if (typeof row.reminders === "string") row.reminders = JSON.parse(row.reminders);
   return { row, rel: { topics: t, speakers, briefs: b } };
 }
 

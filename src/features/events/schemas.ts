@@ -2,6 +2,7 @@ import { z } from "zod";
 import { BRIEF_RELATIONS, EVENT_FORMATS, EVENT_STATUSES, SPEAKER_ROLES } from "../../db/schema.js";
 import { HttpUrl, Limit, optionalText, Slug } from "../../lib/schemas.js";
 import { isValidTimeZone } from "../../lib/time.js";
+import { ReminderOffsets } from "../reminders/offsets.js";
 import { QuestionsInput } from "../registrations/questions.js";
 
 const TimeZone = z
@@ -34,6 +35,7 @@ const links = {
 
 const details = {
   questions: QuestionsInput.describe("Registration questions, in display order"),
+  reminders: ReminderOffsets,
   summary: optionalText(500),
   description: optionalText(20_000),
   format: z.enum(EVENT_FORMATS),
@@ -70,6 +72,7 @@ export const EventCreate = z
     format: details.format.default("virtual"),
     waitlist: details.waitlist.default(true),
     questions: details.questions.default([]),
+    reminders: details.reminders.default(["P1D", "PT1H"]),
     topics: links.topics.default([]),
     speakers: links.speakers.default([]),
     briefs: links.briefs.default([]),
@@ -85,6 +88,7 @@ export const EventUpdate = z.strictObject({
   format: details.format.optional(),
   waitlist: details.waitlist.optional(),
   questions: details.questions.optional(),
+  reminders: details.reminders.optional(),
   topics: links.topics.optional(),
   speakers: links.speakers.optional(),
   briefs: links.briefs.optional(),
@@ -177,6 +181,7 @@ export const EventOut = z.object({
   topics: z.array(TopicRef),
   speakers: z.array(SpeakerRef),
   briefs: z.array(BriefRef),
+  reminders: z.array(z.string()).describe("Reminder offsets before the start (ISO 8601 durations)"),
   sequence: z.number().describe("iCalendar SEQUENCE"),
   publishedAt: z.string().nullable(),
   cancelledAt: z.string().nullable(),

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { sqlBatch } from "../../db/batch.js";
 import { events } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { conflict, notFound } from "../../lib/problem.js";
@@ -8,6 +9,7 @@ import { validationProblem } from "../../lib/validate.js";
 import { type Actor, auditInsert } from "../audit/service.js";
 import { eventUpdatedInvites } from "../outbox/enqueue.js";
 import { promotionStatements } from "../registrations/engine.js";
+import { planStatements } from "../reminders/schedule.js";
 import { normaliseQuestions } from "../registrations/questions.js";
 import { linkStatements, mergeRelations, resolveLinks } from "./links.js";
 import {
@@ -69,6 +71,7 @@ export async function createEvent(deps: Deps, actor: Actor, input: EventCreateIn
     capacity: input.capacity ?? null,
     waitlist: input.waitlist,
     questions: questionsOf(input.questions),
+    reminders: input.reminders,
     ...window,
     sequence: 0,
     revision: 0,
@@ -88,9 +91,10 @@ export async function createEvent(deps: Deps, actor: Actor, input: EventCreateIn
         deps.config,
         true,
       );
-      await deps.db.batch([
+      await sqlBatch(deps.db, [
         deps.db.insert(events).values(withSlug),
         ...linkStatements(deps.db, id, links, false),
+        ...planStatements(withSlug, "edit", now),
         auditInsert(deps.db, now, actor, {
           action: "event.create",
           entityType: "event",
@@ -126,6 +130,7 @@ export async function updateEvent(
     "joinUrl",
     "capacity",
     "waitlist",
+    "reminders",
   ] as const) {
     if (input[key] !== undefined) Object.assign(changes, { [key]: input[key] });
   }
@@ -148,6 +153,7 @@ export async function updateEvent(
     // before the promotions below (the promoted get their own invitation, with the same data).
     ...(bump ? [eventUpdatedInvites(before.id, now)] : []),
     ...(seatsMayOpen ? promotionStatements(before.id, deps.tokens.id("op"), now) : []),
+    ...(changes.reminders ? planStatements(afterRow, "edit", now) : []),
     auditInsert(deps.db, now, actor, {
       action: "event.update",
       entityType: "event",

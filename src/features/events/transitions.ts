@@ -2,6 +2,7 @@ import type { Deps } from "../../deps.js";
 import { conflict } from "../../lib/problem.js";
 import { type Actor, auditInsert } from "../audit/service.js";
 import { eventCancelledNotices, eventUpdatedInvites } from "../outbox/enqueue.js";
+import { type PlanMode, planStatements } from "../reminders/schedule.js";
 import { type EventRow, loadRelations } from "./queries.js";
 import type { EventRescheduleInput, EventView } from "./schemas.js";
 import { getEventView, requireEvent } from "./service.js";
@@ -22,6 +23,7 @@ async function transition(
   before: EventRow,
   action: string,
   changes: Partial<EventRow>,
+  plan: PlanMode,
   announces = true,
 ): Promise<EventView> {
   const now = deps.clock.now();
@@ -42,6 +44,8 @@ async function transition(
   await runGuarded(deps.db, [
     guardedUpdate(deps.db, before, all, bump),
     ...notices,
+    // The reminder plan follows in the same batch: dropped on cancel, recomputed on a move.
+    ...planStatements(afterRow, plan, now),
     auditInsert(deps.db, now, actor, {
       action,
       entityType: "event",
@@ -63,6 +67,7 @@ export async function publishEvent(deps: Deps, actor: Actor, idOrSlug: string): 
     before,
     "event.publish",
     { status: "published", publishedAt: deps.clock.now() },
+    "publish",
     // Publishing is the first version calendars see, so it starts at sequence 0.
     false,
   );
@@ -74,10 +79,14 @@ export async function cancelEvent(deps: Deps, actor: Actor, idOrSlug: string): P
   if (before.status === "draft") {
     throw conflict("invalid-transition", "A draft has not been announced; delete it instead of cancelling.");
   }
-  return transition(deps, actor, before, "event.cancel", {
-    status: "cancelled",
-    cancelledAt: deps.clock.now(),
-  });
+  return transition(
+    deps,
+    actor,
+    before,
+    "event.cancel",
+    { status: "cancelled", cancelledAt: deps.clock.now() },
+    "edit",
+  );
 }
 
 export async function rescheduleEvent(
@@ -97,10 +106,12 @@ export async function rescheduleEvent(
   const registrationClosesAt = closes && closes > schedule.endsAt ? schedule.endsAt : closes;
   const opens = before.registrationOpensAt;
   const registrationOpensAt = opens && registrationClosesAt && opens >= registrationClosesAt ? null : opens;
-  return transition(deps, actor, before, "event.reschedule", {
-    ...schedule,
-    registrationOpensAt,
-    registrationClosesAt,
-    timeZone: zone,
-  });
+  return transition(
+    deps,
+    actor,
+    before,
+    "event.reschedule",
+    { ...schedule, registrationOpensAt, registrationClosesAt, timeZone: zone },
+    "move",
+  );
 }

@@ -34,6 +34,7 @@ export function eventView(row: EventRow, rel: Relations, config: Config, staff: 
     topics: rel.topics,
     speakers: rel.speakers,
     briefs: rel.briefs,
+    reminders: row.reminders,
     sequence: row.sequence,
     publishedAt: iso(row.publishedAt),
     cancelledAt: iso(row.cancelledAt),

@@ -4,6 +4,7 @@ import type { Deps, MailMessage } from "../../deps.js";
 import { sha256Hex } from "../../lib/tokens.js";
 import { findEventWithRelations } from "../events/queries.js";
 import { mintToken } from "../registrations/engine.js";
+import { REMINDER_TEMPLATES, renderReminderMessage } from "../reminders/render.js";
 import { composeContent, type MessageFacts } from "./content.js";
 import type { Template } from "./enqueue.js";
 import { buildInvitation, invitationMethod } from "./invitation.js";
@@ -69,6 +70,9 @@ export async function renderMessage(
   deps: Pick<Deps, "db" | "tokens" | "clock" | "config">,
   row: OutboxMessageRow,
 ): Promise<Rendered> {
+  if (REMINDER_TEMPLATES.has(row.template)) {
+    return renderReminderMessage(deps, row, await messageIdFor(row.dedupeKey, deps.config.PUBLIC_URL));
+  }
   if (!TEMPLATES.has(row.template)) throw new Error(`unknown template ${row.template}`);
   const registrationId = row.params.registrationId;
   if (typeof registrationId !== "string") throw new Error("params.registrationId is missing");

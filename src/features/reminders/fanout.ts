@@ -1,0 +1,170 @@
+import { sql } from "drizzle-orm";
+import { sqlAll, sqlBatch } from "../../db/batch.js";
+import type { Deps } from "../../deps.js";
+import { leadMs } from "./offsets.js";
+
+/**
+ * Turning due reminders into outbox messages. A reminder row is claimed atomically (one UPDATE
+ * ... WHERE id IN (SELECT ...) RETURNING) with a lease, then its registrants are walked by id in
+ * batches of FANOUT_BATCH: each batch queues one outbox message per registrant and advances the
+ * row's cursor in the same atomic batch, conditional on still holding the claim. The messages'
+ * dedupe keys name the registration, the offset and the due instant, so a run that crashes
+ * mid-way, a second run taking over after the lease, or two runs at once queue nothing twice.
+ */
+export const REMINDER_LEASE_MS = 10 * 60_000;
+export const FANOUT_BATCH = 500;
+/**
+ * The "starting now" note (PT0S) is due at the start itself, so it always goes out a little after
+ * it (the cron ticks once a minute). It counts as on time up to this long after the start; every
+ * other reminder is skipped once the event has started.
+ */
+export const STARTING_NOW_GRACE_MS = 10 * 60_000;
+
+export interface ClaimedReminder {
+  id: string;
+  eventId: string;
+  kind: "before_start" | "recording";
+  offsetIso: string;
+  dueAt: number;
+  cursor: string | null;
+  claimId: string;
+}
+
+export interface FanoutReport {
+  claimed: number;
+  /** Registrants walked (messages queued, less any a previous run had queued already). */
+  queued: number;
+  done: number;
+  skipped: number;
+}
+
+/** The last moment a reminder may still reach anyone: the start, or the grace of "starting now". */
+export function sendableUntil(
+  r: { kind: string; offsetIso: string },
+  ev: { startsAt: Date; endsAt: Date; timeZone: string },
+): number {
+  if (r.kind === "recording") return Number.POSITIVE_INFINITY;
+  if (leadMs(ev.startsAt, ev.timeZone, r.offsetIso) > 0) return ev.startsAt.getTime();
+  return Math.min(ev.startsAt.getTime() + STARTING_NOW_GRACE_MS, ev.endsAt.getTime());
+}
+
+export async function claimDueReminders(
+  deps: Pick<Deps, "db" | "tokens" | "clock">,
+  now: Date,
+  limit: number,
+): Promise<ClaimedReminder[]> {
+  const at = now.getTime();
+  const claimId = deps.tokens.id("clm");
+  const until = Math.max(at, deps.clock.now().getTime()) + REMINDER_LEASE_MS;
+  const rows = await sqlAll<Record<string, unknown>>(
+    deps.db,
+    sql`UPDATE reminders SET status = 'fanning', claim_id = ${claimId}, claimed_until = ${until}, updated_at = ${at}
+        WHERE id IN (
+          SELECT r.id FROM reminders r JOIN events e ON e.id = r.event_id
+          WHERE r.due_at <= ${at} AND e.status = 'published'
+            AND (r.status = 'scheduled' OR (r.status = 'fanning' AND r.claimed_until < ${at}))
+            AND (r.kind <> 'recording' OR e.ends_at <= ${at})
+          ORDER BY r.due_at, r.id
+          LIMIT ${limit})
+        RETURNING id, event_id, kind, offset_iso, due_at, cursor`,
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    eventId: String(r.event_id),
+    kind: r.kind === "recording" ? "recording" : "before_start",
+    offsetIso: String(r.offset_iso),
+    dueAt: Number(r.due_at),
+    cursor: r.cursor === null ? null : String(r.cursor),
+    claimId,
+  }));
+}
+
+/** Fans out one claimed reminder: skipped if its last moment passed, else queued in batches. */
+export async function fanOut(
+  deps: Pick<Deps, "db" | "clock">,
+  r: ClaimedReminder,
+  now: Date,
+  counted: { queued: number } = { queued: 0 },
+): Promise<"done" | "skipped" | "lost"> {
+  const { db } = deps;
+  const mine = sql`id = ${r.id} AND claim_id = ${r.claimId}`;
+  const [ev] = await sqlAll<{ starts_at: number; ends_at: number; time_zone: string }>(
+    db,
+    sql`SELECT starts_at, ends_at, time_zone FROM events WHERE id = ${r.eventId}`,
+  );
+  if (!ev) return "lost";
+  const event = { startsAt: new Date(ev.starts_at), endsAt: new Date(ev.ends_at), timeZone: ev.time_zone };
+  if (now.getTime() >= sendableUntil(r, event)) {
+    const reason = r.cursor
+      ? "the event started before all its messages were queued; the rest were not sent"
+      : "the service was not running between its moment and the event's start; nothing was sent";
+    const marked = await sqlAll(
+      db,
+      sql`UPDATE reminders SET status = 'skipped', skip_reason = ${reason}, claim_id = NULL,
+                               claimed_until = NULL, done_at = ${now.getTime()}, updated_at = ${now.getTime()}
+          WHERE ${mine} RETURNING id`,
+    );
+    return marked.length ? "skipped" : "lost";
+  }
+  const recording = r.kind === "recording";
+  // Who gets it: confirmed at the due moment (registrations made after it do not), and still
+  // confirmed and not opted out now. The recording notice goes to every confirmed registrant.
+  const audience = sql`r.event_id = ${r.eventId} AND r.status = 'confirmed' AND r.reminders_opt_out = 0
+    ${recording ? sql`` : sql`AND r.confirmed_at <= ${r.dueAt}`}`;
+  const template = recording ? "recording.available" : "event.reminder";
+  const dedupe = recording
+    ? sql`'reg:' || r.id || ':recording'`
+    : sql`'reg:' || r.id || ':reminder:' || ${r.offsetIso} || ':' || ${r.dueAt}`;
+  let cursor = r.cursor ?? "";
+  for (;;) {
+    const at = Math.max(now.getTime(), deps.clock.now().getTime());
+    const page = await sqlAll<{ id: string }>(
+      db,
+      sql`SELECT r.id FROM registrations r WHERE ${audience} AND r.id > ${cursor} ORDER BY r.id LIMIT ${FANOUT_BATCH}`,
+    );
+    if (page.length === 0) break;
+    const last = page[page.length - 1]!.id;
+    const [, moved] = await sqlBatch(db, [
+      sql`INSERT INTO outbox (id, dedupe_key, channel, template, params, event_id, registration_id, status,
+                              attempts, next_attempt_at, created_at, reminder_id)
+          SELECT 'msg_' || lower(hex(randomblob(10))), ${dedupe}, 'email', ${template},
+                 json_object('registrationId', r.id, 'reminderId', ${r.id}, 'offset', ${r.offsetIso}, 'dueAt', ${r.dueAt}),
+                 r.event_id, r.id, 'pending', 0, ${at}, ${at}, ${r.id}
+          FROM registrations r
+          WHERE ${audience} AND r.id > ${cursor} AND r.id <= ${last}
+            AND EXISTS (SELECT 1 FROM reminders WHERE ${mine})
+          ON CONFLICT (dedupe_key) DO NOTHING`,
+      sql`UPDATE reminders SET cursor = ${last}, claimed_until = ${at + REMINDER_LEASE_MS}, updated_at = ${at}
+          WHERE ${mine} RETURNING id`,
+    ]);
+    if (!moved?.length) return "lost"; // replanned or taken over; what was queued stays valid
+    cursor = last;
+    counted.queued += page.length;
+    if (page.length < FANOUT_BATCH) break;
+  }
+  const at = Math.max(now.getTime(), deps.clock.now().getTime());
+  const marked = await sqlAll(
+    db,
+    sql`UPDATE reminders SET status = 'done', done_at = ${at}, claim_id = NULL, claimed_until = NULL, updated_at = ${at}
+        WHERE ${mine} RETURNING id`,
+  );
+  return marked.length ? "done" : "lost";
+}
+
+/** Claims every due reminder (a bounded number per call) and fans each out. */
+export async function fanOutDueReminders(
+  deps: Pick<Deps, "db" | "tokens" | "clock" | "log">,
+  now: Date,
+  limit = 20,
+): Promise<FanoutReport> {
+  const report: FanoutReport = { claimed: 0, queued: 0, done: 0, skipped: 0 };
+  const claimed = await claimDueReminders(deps, now, limit);
+  report.claimed = claimed.length;
+  for (const r of claimed) {
+    const outcome = await fanOut(deps, r, now, report);
+    if (outcome === "done") report.done++;
+    else if (outcome === "skipped") report.skipped++;
+    else deps.log("warn", "reminder claim lost during fan-out", { id: r.id });
+  }
+  return report;
+}
