@@ -14,6 +14,7 @@ import { renderDocs } from "./features/ops/docs.js";
 import { Metrics } from "./features/ops/metrics.js";
 import { opsRoutes } from "./features/ops/routes.js";
 import { outboxRoutes } from "./features/outbox/routes.js";
+import { reminderRoutes } from "./features/reminders/routes.js";
 import { pageRoutes } from "./features/pages/routes.js";
 import { peopleRoutes } from "./features/people/routes.js";
 import { registrationRoutes } from "./features/registrations/routes.js";
@@ -41,6 +42,7 @@ export function createApp(deps: Deps) {
     .route("/", registrationRoutes)
     .route("/", staffRegistrationRoutes)
     .route("/", outboxRoutes)
+    .route("/", reminderRoutes)
     .route("/", recordingRoutes)
     .route("/", archiveApiRoutes)
     .route("/", topicRoutes)

@@ -43,10 +43,16 @@ const clean = (s: string) => s.replace(/\s+/g, " ").trim();
 export function reminderLead(f: Pick<ReminderFacts, "offsetIso" | "dueAt" | "now"> & { startsAt: Date }) {
   const left = Math.ceil((f.startsAt.getTime() - f.now) / 60_000);
   if (f.offsetIso === "PT0S" || offsetWords(f.offsetIso) === "now") return { when: "now", starting: true };
-  if (f.now - f.dueAt > LATE_AFTER_MS) {
-    return { when: `in ${left} minute${left === 1 ? "" : "s"}`, starting: false };
-  }
+  if (f.now - f.dueAt > LATE_AFTER_MS) return { when: `in ${minutesWords(left)}`, starting: false };
   return { when: offsetWords(f.offsetIso), starting: false };
+}
+
+/** "42 minutes"; from two hours on, "21 hours 5 minutes" reads better than "1265 minutes". */
+export function minutesWords(n: number): string {
+  const unit = (k: number, word: string) => `${k} ${word}${k === 1 ? "" : "s"}`;
+  if (n < 120) return unit(n, "minute");
+  const rest = n % 60;
+  return rest ? `${unit(Math.floor(n / 60), "hour")} ${unit(rest, "minute")}` : unit(n / 60, "hour");
 }
 
 function footer(orgName: string, unsubscribeUrl: string) {
@@ -133,7 +139,9 @@ export function composeRecordingNotice(f: RecordingFacts): Content {
     title,
     `Held: ${when.local}`,
     `Watch: ${f.watchUrl}`,
-    ...(f.briefs.length ? ["", "Related research:", ...f.briefs.map((b) => `- ${clean(b.title)}: ${b.url}`)] : []),
+    ...(f.briefs.length
+      ? ["", "Related research:", ...f.briefs.map((b) => `- ${clean(b.title)}: ${b.url}`)]
+      : []),
     "",
     `Your registration: ${f.manageUrl}`,
     "",

@@ -116,6 +116,8 @@ export async function fanOut(
     ? sql`'reg:' || r.id || ':recording'`
     : sql`'reg:' || r.id || ':reminder:' || ${r.offsetIso} || ':' || ${r.dueAt}`;
   let cursor = r.cursor ?? "";
+  // Messages are due at the run's `now`, so this same run's dispatch (which claims what is due
+  // at `now`) sends them, instead of the next tick.
   for (;;) {
     const at = Math.max(now.getTime(), deps.clock.now().getTime());
     const page = await sqlAll<{ id: string }>(
@@ -129,7 +131,7 @@ export async function fanOut(
                               attempts, next_attempt_at, created_at, reminder_id)
           SELECT 'msg_' || lower(hex(randomblob(10))), ${dedupe}, 'email', ${template},
                  json_object('registrationId', r.id, 'reminderId', ${r.id}, 'offset', ${r.offsetIso}, 'dueAt', ${r.dueAt}),
-                 r.event_id, r.id, 'pending', 0, ${at}, ${at}, ${r.id}
+                 r.event_id, r.id, 'pending', 0, ${now.getTime()}, ${at}, ${r.id}
           FROM registrations r
           WHERE ${audience} AND r.id > ${cursor} AND r.id <= ${last}
             AND EXISTS (SELECT 1 FROM reminders WHERE ${mine})
