@@ -57,7 +57,8 @@ export default {
     ctx.waitUntil(
       runDueWork(deps).then(
         (r) => {
-          if (r.outbox.claimed || r.reminders.claimed || r.plansRepaired || r.rateLimitsDeleted) deps.log("info", "due work", { ...r });
+          if (r.outbox.claimed || r.reminders.claimed || r.plansRepaired || r.rateLimitsDeleted)
+            deps.log("info", "due work", { ...r });
         },
         (err: unknown) => {
           deps.log("error", "due work failed", { error: err instanceof Error ? err.message : String(err) });

@@ -21,7 +21,8 @@ export function startScheduler(deps: Deps, intervalSeconds: number): Scheduler {
   const tick = () => {
     running = runDueWork(deps)
       .then((r) => {
-        if (r.outbox.claimed || r.reminders.claimed || r.plansRepaired || r.rateLimitsDeleted) deps.log("info", "due work", { ...r });
+        if (r.outbox.claimed || r.reminders.claimed || r.plansRepaired || r.rateLimitsDeleted)
+          deps.log("info", "due work", { ...r });
       })
       .catch((err: unknown) => {
         deps.log("error", "due work failed", { error: err instanceof Error ? err.message : String(err) });

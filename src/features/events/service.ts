@@ -9,8 +9,8 @@ import { validationProblem } from "../../lib/validate.js";
 import { type Actor, auditInsert } from "../audit/service.js";
 import { eventUpdatedInvites } from "../outbox/enqueue.js";
 import { promotionStatements } from "../registrations/engine.js";
-import { planStatements } from "../reminders/schedule.js";
 import { normaliseQuestions } from "../registrations/questions.js";
+import { planStatements } from "../reminders/schedule.js";
 import { linkStatements, mergeRelations, resolveLinks } from "./links.js";
 import {
   type EventRow,
