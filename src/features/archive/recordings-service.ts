@@ -7,9 +7,9 @@ import type { Deps } from "../../deps.js";
 import { conflict, type FieldError, invalidField, notFound } from "../../lib/problem.js";
 import { validationProblem } from "../../lib/validate.js";
 import { type Actor, auditInsert } from "../audit/service.js";
-import { planRecordingNotice } from "../reminders/schedule.js";
 import { findEvent } from "../events/queries.js";
 import { touchEvent } from "../events/touch.js";
+import { planRecordingNotice } from "../reminders/schedule.js";
 import {
   type ChapterView,
   eventRecordings,
