@@ -1,0 +1,37 @@
+import { expect } from "vitest";
+import { runDueWork } from "../../src/jobs/due-work.js";
+import { createTestApp, type TestApp } from "./app.js";
+import { makeEvent } from "./events.js";
+import { linkToken, type Mailbox, mailbox } from "./mailbox.js";
+import { registerFor } from "./registrations.js";
+
+// makeEvent's default: Thursday 2026-04-16 12:00 in New York (EDT) = 16:00Z, one hour long,
+// with the default reminders P1D and PT1H.
+export async function setup(overrides: Record<string, unknown> = {}, now = "2026-01-15T12:00:00Z") {
+  const box = mailbox();
+  const t = await createTestApp({ now, deps: { mailer: box.mailer } });
+  const key = await t.key();
+  const e = await makeEvent(t, key, overrides);
+  return { t, key, e, box };
+}
+
+export const reminders = (box: Mailbox) =>
+  box.messages.filter((m) => /^(Reminder|Starting now):/.test(m.subject));
+export const remindersTo = (box: Mailbox, to: string) => reminders(box).filter((m) => m.to === to);
+
+export async function runAt(t: TestApp, at: string) {
+  t.clock.set(at);
+  return runDueWork(t.deps);
+}
+
+export async function register(t: TestApp, slug: string, email: string) {
+  const res = await registerFor(t, slug, { email, name: email.split("@")[0] });
+  if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${res.text}`);
+  return { ...res.body, token: linkToken(res.body.manageUrl, "r")! };
+}
+
+export const plan = async (t: TestApp, key: string, slug: string) => {
+  const res = await t.request("GET", `/api/v1/events/${slug}/reminders`, { key });
+  expect(res.status).toBe(200);
+  return res.body as { reminders: any[]; optedOut: number; offsets: string[] };
+};
