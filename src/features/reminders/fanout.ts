@@ -114,7 +114,9 @@ export async function fanOut(
   const template = recording ? "recording.available" : "event.reminder";
   const dedupe = recording
     ? sql`'reg:' || r.id || ':recording'`
-    : sql`'reg:' || r.id || ':reminder:' || ${r.offsetIso} || ':' || ${r.dueAt}`;
+    : sql`'reg:' || r.id || ':reminder:' || ${r.offsetIso} || ':' || ${String(r.dueAt)}`;
+  // (The due instant goes into the key as text: a bound JS number may reach SQLite as a REAL and
+  // print as "...000.0".)
   let cursor = r.cursor ?? "";
   // Messages are due at the run's `now`, so this same run's dispatch (which claims what is due
   // at `now`) sends them, instead of the next tick.
@@ -130,7 +132,7 @@ export async function fanOut(
       sql`INSERT INTO outbox (id, dedupe_key, channel, template, params, event_id, registration_id, status,
                               attempts, next_attempt_at, created_at, reminder_id)
           SELECT 'msg_' || lower(hex(randomblob(10))), ${dedupe}, 'email', ${template},
-                 json_object('registrationId', r.id, 'reminderId', ${r.id}, 'offset', ${r.offsetIso}, 'dueAt', ${r.dueAt}),
+                 json_object('registrationId', r.id, 'reminderId', ${r.id}, 'offset', ${r.offsetIso}, 'dueAt', CAST(${r.dueAt} AS INTEGER)),
                  r.event_id, r.id, 'pending', 0, ${now.getTime()}, ${at}, ${r.id}
           FROM registrations r
           WHERE ${audience} AND r.id > ${cursor} AND r.id <= ${last}

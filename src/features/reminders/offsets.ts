@@ -24,6 +24,14 @@ export function parseOffset(iso: string): Duration | null {
   return d.isValid ? d : null;
 }
 
+/** The longest span an offset can cover: months of 31 days, years of 366 (luxon's as() uses 30). */
+function longestDays(iso: string): number {
+  const d = parseOffset(iso);
+  if (!d) return 0;
+  const time = ((d.hours * 60 + d.minutes) * 60 + d.seconds) / 86_400;
+  return d.years * 366 + d.months * 31 + d.weeks * 7 + d.days + time;
+}
+
 /** The instant a reminder with this offset is due for an event starting at `startsAt` in `zone`. */
 export function dueInstant(startsAt: Date, zone: string, iso: string): Date {
   const d = parseOffset(iso);
@@ -56,7 +64,7 @@ export const ReminderOffsets = z
       .max(40)
       .refine((v) => parseOffset(v) !== null, "must be an ISO 8601 duration such as P1D, PT1H or PT0S")
       .refine(
-        (v) => (parseOffset(v)?.as("days") ?? 0) <= MAX_LEAD_DAYS,
+        (v) => longestDays(v) <= MAX_LEAD_DAYS,
         `must be at most ${MAX_LEAD_DAYS} days before the start`,
       ),
   )
