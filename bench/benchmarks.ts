@@ -2,6 +2,7 @@ import type autocannon from "autocannon";
 import { archiveDatabase, archiveSearch, searchRequests } from "./archive.js";
 import { bareInsert } from "./bare-insert.js";
 import { calendarFeed } from "./calendar.js";
+import { nodemailerBaseline, reminderDelivery } from "./mail.js";
 
 /** One request shape to drive at the server; `path` is relative to the server's base URL. */
 export interface LoadSpec {
@@ -20,7 +21,7 @@ export interface LoadSpec {
 }
 
 export interface Measurement {
-  /** Requests (or rows, for in-process baselines) per second. */
+  /** Requests (or rows, for in-process baselines, or messages) per second. */
   value: number;
   p99Ms: number;
   /** Completed responses. */
@@ -29,6 +30,8 @@ export interface Measurement {
   errors: number;
   /** e.g. "404×1200, 3 timeouts"; empty when there were none. */
   errorDetail: string;
+  /** Further figures worth reporting (message size, memory growth...), printed as notes. */
+  details?: Record<string, number | string>;
 }
 
 export interface BenchContext {
@@ -47,6 +50,8 @@ export interface BenchContext {
   load(spec: LoadSpec): Promise<Measurement>;
   /** The run's settings, for benchmarks that drive their own load (in-process baselines). */
   settings: { duration: number; warmup: number; connections: number };
+  /** Runs `fn` once this server's benchmarks are done (stops helpers a fixture started). */
+  cleanup(fn: () => void | Promise<void>): void;
 }
 
 /**
@@ -68,7 +73,7 @@ export interface DatabaseProfile {
 
 export interface Benchmark<S = void> {
   name: string;
-  unit: "req/s" | "rows/s";
+  unit: "req/s" | "rows/s" | "msgs/s";
   description: string;
   /** Environment the bench server needs for this benchmark (merged over all selected ones). */
   serverEnv?: Record<string, string>;
@@ -204,6 +209,35 @@ export const BENCHMARKS: Benchmark<any>[] = [
     run: (ctx, { terms }) => ctx.load({ path: "/api/v1/archive", requests: searchRequests(terms) }),
     baselineName: "healthz",
     target: 0.25,
+  }),
+  // Before the registration benchmark, whose confirmations the server would be sending meanwhile.
+  define({
+    name: "smtp-baseline",
+    unit: "msgs/s",
+    description:
+      "in-process: 10,000 reminder-shaped messages sent straight through nodemailer (smtpMailer's transport options, the dispatcher's concurrency) to a counting SMTP server on 127.0.0.1; the reminders baseline",
+    run: (ctx) => nodemailerBaseline(ctx, 10_000),
+    baselineName: null,
+    target: null,
+  }),
+  define({
+    name: "reminders-2000",
+    unit: "msgs/s",
+    description:
+      "`reminders` with 2,000 registrants: its memory figures against those of 10,000 show whether memory follows N (no target: fixed costs weigh more on a short run)",
+    run: (ctx) => reminderDelivery(ctx, 2000),
+    baselineName: "smtp-baseline",
+    target: null,
+  }),
+  define({
+    name: "reminders",
+    unit: "msgs/s",
+    description:
+      "in-process: runDueWork fans out a due reminder of an event with 10,000 confirmed registrants and delivers it via smtpMailer to the same server (rendered at send time, tokens minted, rows marked sent), counted at the server",
+    run: (ctx) => reminderDelivery(ctx, 10_000),
+    baselineName: "smtp-baseline",
+    target: 0.7,
+    related: ["reminders-2000"],
   }),
   define({
     name: "bare-insert",

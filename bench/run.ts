@@ -177,12 +177,20 @@ function cannon(options: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
-function makeContext(baseUrl: string, adminKey: string, options: Options): BenchContext {
+function makeContext(
+  baseUrl: string,
+  adminKey: string,
+  options: Options,
+  cleanups: (() => void | Promise<void>)[],
+): BenchContext {
   const fixtures = new Map<string, Promise<unknown>>();
   const ctx: BenchContext = {
     baseUrl,
     adminKey,
     settings: { duration: options.duration, warmup: options.warmup, connections: options.connections },
+    cleanup(fn) {
+      cleanups.push(fn);
+    },
     async api(method, path, { body, auth = false } = {}) {
       const headers: Record<string, string> = { accept: "application/json" };
       if (auth) headers.authorization = `Bearer ${adminKey}`;
@@ -309,8 +317,12 @@ function humanReport(outcomes: Outcome[], options: Options, m: ReturnType<typeof
   ];
   const notes = outcomes.flatMap((o) => {
     if (o.failure) return [`${o.name}: ${o.failure}`];
-    if (o.measurement?.errorDetail) return [`${o.name}: errors during the run: ${o.measurement.errorDetail}`];
-    return [];
+    const lines: string[] = [];
+    if (o.measurement?.errorDetail)
+      lines.push(`${o.name}: errors during the run: ${o.measurement.errorDetail}`);
+    const details = Object.entries(o.measurement?.details ?? {});
+    if (details.length) lines.push(`${o.name}: ${details.map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    return lines;
   });
   if (notes.length > 0) out.push("", ...notes);
   return `${out.join("\n")}\n`;
@@ -336,6 +348,7 @@ function jsonReport(outcomes: Outcome[], options: Options, m: ReturnType<typeof 
       errors: o.measurement ? o.measurement.errors : null,
       pass: o.pass,
       ...(o.measurement?.errorDetail ? { errorDetail: o.measurement.errorDetail } : {}),
+      ...(o.measurement?.details ? { details: o.measurement.details } : {}),
       ...(o.failure ? { error: o.failure } : {}),
     })),
   };
@@ -362,7 +375,11 @@ async function main(): Promise<number> {
   }
   if (options.list) {
     for (const b of BENCHMARKS) {
-      const vs = b.baselineName ? ` (>= ${b.target} x ${b.baselineName})` : " (baseline)";
+      const vs = !b.baselineName
+        ? " (baseline)"
+        : b.target === null
+          ? ` (compared with ${b.baselineName})`
+          : ` (>= ${b.target} x ${b.baselineName})`;
       process.stdout.write(`${b.name.padEnd(16)} ${b.description}${vs}\n`);
     }
     return 0;
@@ -386,6 +403,7 @@ async function main(): Promise<number> {
         env: Object.assign({}, ...group.benchmarks.map((b) => b.serverEnv ?? {})),
         prepare: group.profile?.prepare,
       });
+      const cleanups: (() => void | Promise<void>)[] = [];
       try {
         const data = group.profile ? `the ${group.profile.name} database` : "a fresh database";
         log(`starting the server on ${data} ...`);
@@ -394,7 +412,7 @@ async function main(): Promise<number> {
         try {
           const { baseUrl, adminKey } = await server.start();
           log(`server up at ${baseUrl}`);
-          ctx = makeContext(baseUrl, adminKey, options);
+          ctx = makeContext(baseUrl, adminKey, options, cleanups);
         } catch (e) {
           startFailure = `server did not start: ${e instanceof Error ? e.message : String(e)}`;
           log(startFailure);
@@ -402,6 +420,13 @@ async function main(): Promise<number> {
         for (const b of group.benchmarks)
           outcomes.push(await measure(b, ctx, startFailure, outcomes, options));
       } finally {
+        for (const fn of cleanups.reverse()) {
+          try {
+            await fn();
+          } catch (e) {
+            log(`cleanup failed: ${e instanceof Error ? e.message : String(e)}`);
+          }
+        }
         await server.stop();
       }
     }
@@ -438,7 +463,11 @@ async function measure(
   if (!ctx) return outcome;
   try {
     const state = b.setup ? await b.setup(ctx) : undefined;
-    log(`${b.name}: ${options.warmup} s warm-up + ${options.duration} s ...`);
+    log(
+      b.unit === "msgs/s"
+        ? `${b.name}: sending ...`
+        : `${b.name}: ${options.warmup} s warm-up + ${options.duration} s ...`,
+    );
     outcome.measurement = await b.run(ctx, state);
   } catch (e) {
     outcome.failure = e instanceof Error ? e.message : String(e);

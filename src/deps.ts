@@ -49,6 +49,8 @@ export interface MailCalendar {
 /** A transport. `send` resolves once the message is accepted and throws on any failure. */
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
+  /** Ends pooled connections (SMTP), for a clean shutdown. */
+  close?(): void | Promise<void>;
 }
 
 /** Accepts and drops every message (tests that do not look at mail). */

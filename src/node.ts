@@ -30,7 +30,8 @@ async function main() {
   const stop = () => {
     server.close(() => {
       // Let a run in progress record its outcomes before the database closes.
-      void scheduler.stop().finally(() => {
+      void scheduler.stop().finally(async () => {
+        await deps.mailer.close?.();
         deps.close();
         process.exit(0);
       });

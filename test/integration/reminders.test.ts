@@ -128,6 +128,19 @@ describe(`who gets reminders (${engine})`, () => {
     expect((await plan(t, key, e.slug)).optedOut).toBe(1);
   });
 
+  it("does not send a queued reminder to someone who cancelled and registered again after its moment", async () => {
+    const { t, e, box } = await setup({ reminders: ["PT1H"] });
+    const ada = await register(t, e.slug, "ada@example.org");
+    box.failWith = "mail server down";
+    await runAt(t, "2026-04-16T15:00:00Z"); // queued for Ada, the send failed
+    t.clock.set("2026-04-16T15:01:00Z");
+    expect((await t.request("POST", `/api/v1/registrations/${ada.token}/cancel`)).status).toBe(200);
+    await register(t, e.slug, "ada@example.org");
+    box.failWith = null;
+    await runAt(t, "2026-04-16T15:05:00Z");
+    expect(reminders(box)).toHaveLength(0);
+  });
+
   it("shows staff the plan and the delivery counts", async () => {
     const { t, key, e, box } = await setup();
     const reader = await t.key(["registrations:read"]);

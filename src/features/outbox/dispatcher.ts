@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { sqlAll } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
-import { type OutboxMessageRow, renderMessage } from "./templates.js";
+import { REMINDER_TEMPLATES, renderReminderMessages } from "../reminders/render.js";
+import { messageIdFor, type OutboxMessageRow, type Rendered, renderMessage } from "./templates.js";
 
 /**
  * The outbox dispatcher. Delivery is AT LEAST ONCE and never concurrent:
@@ -20,11 +21,33 @@ import { type OutboxMessageRow, renderMessage } from "./templates.js";
  *   error, and turn 'dead' after OUTBOX_MAX_ATTEMPTS; staff retry dead messages by API.
  * - Rows that have nothing to send (registration deleted, attendee erased) are closed as
  *   'sent' with `last_error` = "skipped: <reason>" and nothing is sent.
+ *
+ * Throughput (a reminder fans out into thousands of rows at once; bench/mail.ts measures it):
+ * - Reminders are rendered RENDER_CHUNK at a time, just before the first of them is sent: one
+ *   batch mints all their tokens and reads all their facts, one read per event (render.ts).
+ *   Every other template is rendered on its own, right before its send, as before.
+ * - Rows are closed (sent or skipped) MARK_CHUNK at a time, in one UPDATE conditional on the
+ *   claim id like the single one was, rather than with one write (one commit) per message.
+ *   A crash therefore leaves up to a chunk of sent-but-unmarked rows instead of one, and each is
+ *   sent again after its lease with the same Message-ID: the same at-least-once as before.
+ *   What is left is marked when the dispatch's last send is done. Failures and releases (rare)
+ *   are still written one at a time, when they happen.
+ * - claimDue reads the due index in order, so a claim costs O(limit) however large the backlog,
+ *   and a dispatch can claim its next batch before the sends of the current one drain (`more`).
  */
 export const LEASE_MS = 10 * 60_000;
 /** A send is not started with less than this left on the lease (transport timeouts are lower). */
 const SEND_MARGIN_MS = 5 * 60_000;
-const CONCURRENCY = 4;
+/**
+ * Messages in flight at once. Matches the SMTP pool's connections (src/mail/smtp.ts
+ * SMTP_MAX_CONNECTIONS; not imported, as this module also runs in the Worker): every send has a
+ * session of its own and none waits in the transport's queue.
+ */
+export const SEND_CONCURRENCY = 4;
+/** Reminder rows rendered together (one token/facts batch, one event read). */
+const RENDER_CHUNK = 100;
+/** Closed rows marked together. */
+const MARK_CHUNK = 100;
 
 export function backoffMs(attempts: number): number {
   return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
@@ -54,14 +77,26 @@ export async function claimDue(
   const claimId = deps.tokens.id("clm");
   // `now` decides what is due; the lease runs from the clock, in case `now` is a run's start.
   const until = Math.max(at, deps.clock.now().getTime()) + (opts.leaseMs ?? LEASE_MS);
+  // Each kind of claimable row is read in the order of the outbox_due index (status,
+  // next_attempt_at, rowid), so a claim stops after `limit` index entries, however many rows
+  // are due (a fan-out queues thousands at one instant): one OR over both kinds, or a tie-break
+  // on the text id, made SQLite sort every due row at every claim. Ties go by rowid, in the
+  // order the rows were queued.
   const rows = await sqlAll<Record<string, unknown>>(
     deps.db,
     sql`UPDATE outbox SET status = 'sending', claim_id = ${claimId}, claimed_until = ${until}, attempts = attempts + 1
         WHERE id IN (
-          SELECT id FROM outbox
-          WHERE channel = 'email'
-            AND ((status = 'pending' AND next_attempt_at <= ${at}) OR (status = 'sending' AND claimed_until < ${at}))
-          ORDER BY next_attempt_at, id
+          SELECT id FROM (
+            SELECT * FROM (
+              SELECT id, next_attempt_at AS due, rowid AS seq FROM outbox
+              WHERE status = 'pending' AND next_attempt_at <= ${at} AND channel = 'email'
+              ORDER BY next_attempt_at, rowid LIMIT ${opts.limit})
+            UNION ALL
+            SELECT * FROM (
+              SELECT id, next_attempt_at AS due, rowid AS seq FROM outbox
+              WHERE status = 'sending' AND claimed_until < ${at} AND channel = 'email'
+              ORDER BY next_attempt_at, rowid LIMIT ${opts.limit}))
+          ORDER BY due, seq
           LIMIT ${opts.limit})
         RETURNING id, dedupe_key, template, params, attempts`,
   );
@@ -76,27 +111,78 @@ export async function claimDue(
   }));
 }
 
-/** Claims due messages, renders and sends each, and records the outcome. */
+/**
+ * Claims due messages, renders and sends each, and records the outcome.
+ *
+ * `more`: when a claim came back full, claim again (the same `limit`) as soon as its last row
+ * has been STARTED, for as long as `more()` says so, instead of returning once its last send is
+ * done: the sends in flight never drain between claims (due-work uses this for its run). Only the
+ * claim being worked on is kept; each row keeps its own claim id and lease.
+ */
 export async function dispatchOutbox(
   deps: Deps,
-  opts: { now?: Date; limit?: number; leaseMs?: number } = {},
+  opts: { now?: Date; limit?: number; leaseMs?: number; more?: () => boolean } = {},
 ): Promise<DispatchReport> {
   const now = opts.now ?? deps.clock.now();
-  const rows = await claimDue(deps, { now, limit: opts.limit ?? 50, leaseMs: opts.leaseMs });
+  const limit = opts.limit ?? 50;
+  const claim = async () => {
+    const rows = await claimDue(deps, { now, limit, leaseMs: opts.leaseMs });
+    return { rows, next: 0, render: renderer(deps, rows), full: rows.length === limit };
+  };
+  let current = await claim();
   const report: DispatchReport = {
-    claimed: rows.length,
+    claimed: current.rows.length,
     sent: 0,
     skipped: 0,
     failed: 0,
     dead: 0,
     released: 0,
   };
-  let next = 0;
+  const closing = closer(deps, report);
+  let claiming: Promise<void> | null = null;
+  let failure: { err: unknown } | null = null;
+  /** The next row to start, claiming more when allowed; null when there is none. */
+  const take = async () => {
+    for (;;) {
+      const c = current;
+      if (c.next < c.rows.length) {
+        const index = c.next++;
+        return { row: c.rows[index]!, render: () => c.render(index) };
+      }
+      if (!claiming) {
+        if (failure || !c.full || !opts.more?.()) return null;
+        claiming = claim()
+          .then(
+            (fresh) => {
+              current = fresh;
+              report.claimed += fresh.rows.length;
+            },
+            (err: unknown) => {
+              // Stop claiming, let the sends in flight finish and be marked, then throw.
+              failure = { err };
+            },
+          )
+          .finally(() => {
+            claiming = null;
+          });
+      }
+      await claiming;
+    }
+  };
   const worker = async () => {
-    while (next < rows.length) {
-      const row = rows[next++]!;
+    for (let job = await take(); job; job = await take()) {
+      const { row, render } = job;
       try {
-        report[await deliver(deps, row, now)]++;
+        const d = await deliver(deps, row, now, render);
+        if (d.outcome === "sent" || d.outcome === "skipped") {
+          await closing.add({
+            id: row.id,
+            claimId: row.claimId,
+            at: d.at,
+            error: d.error,
+            outcome: d.outcome,
+          });
+        } else report[d.outcome]++;
       } catch (err) {
         // Only recording the outcome can get here (the database went away): the row stays
         // 'sending' and is taken up again when its lease ends.
@@ -105,13 +191,127 @@ export async function dispatchOutbox(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, rows.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, current.rows.length) }, worker));
+  await closing.flush();
+  if (failure) throw (failure as { err: unknown }).err;
   return report;
 }
 
-type Outcome = "sent" | "skipped" | "failed" | "dead" | "released";
+/**
+ * Renders row `index` of a claim. A reminder row is rendered with the next RENDER_CHUNK - 1
+ * reminder rows not rendered yet, in one renderReminderMessages call; the others wait for
+ * their result, so each chunk is rendered just before its first send, and no earlier.
+ */
+function renderer(deps: Deps, rows: ClaimedRow[]) {
+  // undefined: not rendered yet; a promise: rendered with its chunk; null: handed out (dropped,
+  // so a large claim does not keep every message it sent).
+  const scheduled: (Promise<Rendered> | null | undefined)[] = new Array(rows.length);
+  return (index: number): Promise<Rendered> => {
+    const row = rows[index]!;
+    if (!REMINDER_TEMPLATES.has(row.template)) return renderMessage(deps, row);
+    if (scheduled[index] === undefined) {
+      const chunk: number[] = [];
+      for (let j = index; j < rows.length && chunk.length < RENDER_CHUNK; j++) {
+        if (REMINDER_TEMPLATES.has(rows[j]!.template) && scheduled[j] === undefined) chunk.push(j);
+      }
+      const all = Promise.all(
+        chunk.map(async (j) => ({
+          row: rows[j]!,
+          messageId: await messageIdFor(rows[j]!.dedupeKey, deps.config.PUBLIC_URL),
+        })),
+      ).then((items) => renderReminderMessages(deps, items));
+      chunk.forEach((j, k) => {
+        const one = all.then((results) => {
+          const r = results[k];
+          if (!r) throw new Error("nothing rendered");
+          if (r instanceof Error) throw r;
+          return r;
+        });
+        // A row released before its send never awaits its result: its failure is no crash.
+        one.catch(() => {});
+        scheduled[j] = one;
+      });
+    }
+    const mine = scheduled[index];
+    if (!mine) throw new Error(`outbox row ${row.id} was rendered twice`);
+    scheduled[index] = null;
+    return mine;
+  };
+}
 
-async function deliver(deps: Deps, row: ClaimedRow, now: Date): Promise<Outcome> {
+interface Closed {
+  id: string;
+  claimId: string;
+  /** sent_at */
+  at: number;
+  /** last_error: "skipped: <reason>", or null to keep the row's last error (a sent row). */
+  error: string | null;
+  outcome: "sent" | "skipped";
+}
+
+/**
+ * Marks rows as closed ('sent', or 'sent' with "skipped: ..."), MARK_CHUNK at a time: one UPDATE
+ * for the chunk, conditional on the claim id per row, with each row's own time and reason.
+ * The report counts a row once it is marked (or, lease lost, found taken over).
+ */
+function closer(deps: Deps, report: DispatchReport) {
+  let waiting: Closed[] = [];
+  const flush = async () => {
+    const chunk = waiting;
+    waiting = [];
+    if (chunk.length === 0) return;
+    const list = JSON.stringify(chunk.map(({ id, claimId, at, error }) => ({ id, claimId, at, error })));
+    let marked: { id: string }[];
+    try {
+      marked = await sqlAll<{ id: string }>(
+        deps.db,
+        sql`UPDATE outbox SET status = 'sent', sent_at = d.at, last_error = coalesce(d.error, outbox.last_error),
+                              claim_id = NULL, claimed_until = NULL
+            FROM (SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.claimId') AS claim_id,
+                         json_extract(value, '$.at') AS at, json_extract(value, '$.error') AS error
+                  FROM json_each(${list})) AS d
+            WHERE outbox.id = d.id AND outbox.claim_id = d.claim_id
+            RETURNING outbox.id AS id`,
+      );
+    } catch (err) {
+      // As for a single row: they stay 'sending' and are taken up again when their lease ends.
+      for (const c of chunk) {
+        deps.log("error", "outbox outcome not recorded", { id: c.id, error: String(err) });
+        report.failed++;
+      }
+      return;
+    }
+    const done = new Set(marked.map((m) => String(m.id)));
+    for (const c of chunk) {
+      report[c.outcome]++;
+      if (c.outcome === "sent" && !done.has(c.id)) {
+        // The lease ran out mid-send and another dispatcher took the row: it may be sent twice,
+        // with the same Message-ID. Worth knowing about, not worth failing for.
+        deps.log("warn", "outbox claim lost before marking sent", { id: c.id });
+      }
+    }
+  };
+  return {
+    async add(closed: Closed) {
+      waiting.push(closed);
+      if (waiting.length >= MARK_CHUNK) await flush();
+    },
+    flush,
+  };
+}
+
+/** What deliver did with a row; sent and skipped rows are marked by the caller (closer). */
+type Delivered =
+  | { outcome: "failed" | "dead" | "released" }
+  | { outcome: "sent"; at: number; error: null }
+  | { outcome: "skipped"; at: number; error: string };
+
+async function deliver(
+  deps: Deps,
+  row: ClaimedRow,
+  now: Date,
+  render: () => Promise<Rendered>,
+): Promise<Delivered> {
   const { db, log } = deps;
   const mine = sql`id = ${row.id} AND claim_id = ${row.claimId}`;
   if (deps.clock.now().getTime() > row.claimedUntil - SEND_MARGIN_MS) {
@@ -120,21 +320,15 @@ async function deliver(deps: Deps, row: ClaimedRow, now: Date): Promise<Outcome>
       sql`UPDATE outbox SET status = 'pending', attempts = attempts - 1, claim_id = NULL, claimed_until = NULL
           WHERE ${mine}`,
     );
-    return "released";
+    return { outcome: "released" };
   }
   // Outcome times from the clock too: a long run must not back off from its start time.
   const at = Math.max(now.getTime(), deps.clock.now().getTime());
   try {
-    const rendered = await renderMessage(deps, row);
+    const rendered = await render();
     if ("skip" in rendered) {
-      await sqlAll(
-        db,
-        sql`UPDATE outbox SET status = 'sent', sent_at = ${at}, last_error = ${`skipped: ${rendered.skip}`},
-                              claim_id = NULL, claimed_until = NULL
-            WHERE ${mine}`,
-      );
       log("info", "outbox message skipped", { id: row.id, reason: rendered.skip });
-      return "skipped";
+      return { outcome: "skipped", at, error: `skipped: ${rendered.skip}` };
     }
     await deps.mailer.send(rendered.message);
   } catch (err) {
@@ -154,17 +348,7 @@ async function deliver(deps: Deps, row: ClaimedRow, now: Date): Promise<Outcome>
       attempts: row.attempts,
       error,
     });
-    return dead ? "dead" : "failed";
+    return { outcome: dead ? "dead" : "failed" };
   }
-  const marked = await sqlAll(
-    db,
-    sql`UPDATE outbox SET status = 'sent', sent_at = ${at}, claim_id = NULL, claimed_until = NULL
-        WHERE ${mine} RETURNING id`,
-  );
-  if (marked.length === 0) {
-    // The lease ran out mid-send and another dispatcher took the row: it may be sent twice,
-    // with the same Message-ID. Worth knowing about, not worth failing for.
-    log("warn", "outbox claim lost before marking sent", { id: row.id });
-  }
-  return "sent";
+  return { outcome: "sent", at, error: null };
 }

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { sqlBatch } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
-import { calendarLinks } from "../calendar/links.js";
-import { findEventWithRelations } from "../events/queries.js";
+import { type CalendarLinks, calendarLinks } from "../calendar/links.js";
+import { type EventWithRelations, findEventWithRelations } from "../events/queries.js";
 import type { Rendered } from "../outbox/templates.js";
 import { mintToken } from "../registrations/engine.js";
 import { composeRecordingNotice, composeReminder } from "./content.js";
@@ -11,6 +11,8 @@ import { sendableUntil } from "./fanout.js";
 export const REMINDER_TEMPLATES = new Set(["event.reminder", "recording.available"]);
 
 interface Facts {
+  /** The row's place in the rendered list. */
+  i: number;
   status: string;
   reminders_opt_out: number;
   email: string;
@@ -19,10 +21,19 @@ interface Facts {
   event_id: string;
   event_status: string;
   plan_due_at: number | null;
+  confirmed_at: number | null;
   plan_status: string | null;
   plan_kind: string | null;
   has_join: number;
   has_recording: number;
+}
+
+/** What renderReminderMessages needs of an outbox row. */
+export interface ReminderRow {
+  id: string;
+  template: string;
+  params: Record<string, unknown>;
+  dedupeKey: string;
 }
 
 /**
@@ -36,91 +47,184 @@ interface Facts {
  */
 export async function renderReminderMessage(
   deps: Pick<Deps, "db" | "tokens" | "clock" | "config">,
-  row: { id: string; template: string; params: Record<string, unknown>; dedupeKey: string },
+  row: ReminderRow,
   messageId: string,
 ): Promise<Rendered> {
-  const { registrationId, reminderId, dueAt } = row.params;
-  if (typeof registrationId !== "string" || typeof reminderId !== "string") {
-    throw new Error("params.registrationId and params.reminderId are required");
-  }
-  const recording = row.template === "recording.available";
+  const [out] = await renderReminderMessages(deps, [{ row, messageId }]);
+  if (!out) throw new Error("nothing rendered");
+  if (out instanceof Error) throw out;
+  return out;
+}
+
+/**
+ * renderReminderMessage for many rows at once, which is how the dispatcher renders the
+ * reminders it claimed (a fan-out puts thousands of them in the outbox at once). Per message
+ * the work is the same: two tokens minted (hashes stored, conditional on the registration still
+ * being live), the facts read after those writes, the same checks, the same content. Per LIST it
+ * is one atomic batch of three statements over a JSON list (json_each: one bound parameter
+ * whatever the length, as D1 allows at most 100 a statement) instead of one batch per message,
+ * and one read of each event (with speakers and briefs) instead of one per message: the event
+ * is read after the facts, as before, so it is at least as new as they are.
+ *
+ * Returns one result per input, in order: a message, a skip, or the Error that rendering that
+ * row would have thrown (bad params), which the caller records as that row's failure.
+ */
+export async function renderReminderMessages(
+  deps: Pick<Deps, "db" | "tokens" | "clock" | "config">,
+  items: { row: ReminderRow; messageId: string }[],
+): Promise<(Rendered | Error)[]> {
   const { PUBLIC_URL } = deps.config;
   const now = deps.clock.now().getTime();
-  const manage = await mintToken(deps);
-  const join = await mintToken(deps);
-  const live = sql`r.id = ${registrationId} AND a.erased_at IS NULL AND r.status = 'confirmed'`;
-  const [, , facts] = await sqlBatch(deps.db, [
+  const out: (Rendered | Error)[] = new Array(items.length);
+  const minted: { manage: { token: string; hash: string }; join: { token: string; hash: string } }[] = [];
+  const list: { i: number; reg: string; rem: string; rec: 0 | 1; manage: string; join: string }[] = [];
+  for (const [i, { row }] of items.entries()) {
+    const { registrationId, reminderId } = row.params;
+    if (typeof registrationId !== "string" || typeof reminderId !== "string") {
+      out[i] = new Error("params.registrationId and params.reminderId are required");
+      continue;
+    }
+    const manage = await mintToken(deps);
+    const join = await mintToken(deps);
+    minted[i] = { manage, join };
+    const rec = row.template === "recording.available" ? 1 : 0;
+    list.push({ i, reg: registrationId, rem: reminderId, rec, manage: manage.hash, join: join.hash });
+  }
+  if (list.length === 0) return out;
+
+  // `q` is the list, one row per message; `live` = the registration still confirmed and its
+  // attendee not erased, the condition for minting either token.
+  const json = JSON.stringify(list);
+  const q = sql`json_each(${json}) q
+    JOIN registrations r ON r.id = json_extract(q.value, '$.reg') JOIN attendees a ON a.id = r.attendee_id`;
+  const live = sql`a.erased_at IS NULL AND r.status = 'confirmed'`;
+  const [, , factRows] = await sqlBatch(deps.db, [
     sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
-        SELECT ${manage.hash}, 'manage', r.id, ${now}
-        FROM registrations r JOIN attendees a ON a.id = r.attendee_id WHERE ${live}`,
+        SELECT json_extract(q.value, '$.manage'), 'manage', r.id, ${now} FROM ${q} WHERE ${live}`,
     sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
-        SELECT ${join.hash}, 'join', r.id, ${now}
-        FROM registrations r JOIN attendees a ON a.id = r.attendee_id JOIN events e ON e.id = r.event_id
-        WHERE ${live} AND ${recording ? 0 : 1} = 1 AND e.format IN ('virtual', 'hybrid') AND e.status = 'published'`,
-    sql`SELECT r.status, r.reminders_opt_out, a.email, a.name, a.erased_at, e.id AS event_id,
-               e.status AS event_status, m.due_at AS plan_due_at, m.status AS plan_status, m.kind AS plan_kind,
-               EXISTS (SELECT 1 FROM access_tokens WHERE hash = ${join.hash}) AS has_join,
+        SELECT json_extract(q.value, '$.join'), 'join', r.id, ${now}
+        FROM ${q} JOIN events e ON e.id = r.event_id
+        WHERE ${live} AND json_extract(q.value, '$.rec') = 0 AND e.format IN ('virtual', 'hybrid')
+          AND e.status = 'published'`,
+    sql`SELECT json_extract(q.value, '$.i') AS i, r.status, r.confirmed_at, r.reminders_opt_out, a.email, a.name, a.erased_at,
+               e.id AS event_id, e.status AS event_status, m.due_at AS plan_due_at, m.status AS plan_status,
+               m.kind AS plan_kind,
+               EXISTS (SELECT 1 FROM access_tokens t WHERE t.hash = json_extract(q.value, '$.join')) AS has_join,
                EXISTS (SELECT 1 FROM recordings x WHERE x.event_id = e.id AND x.published = 1) AS has_recording
-        FROM registrations r JOIN attendees a ON a.id = r.attendee_id JOIN events e ON e.id = r.event_id
-             LEFT JOIN reminders m ON m.id = ${reminderId}
-        WHERE r.id = ${registrationId}`,
+        FROM ${q} JOIN events e ON e.id = r.event_id
+             LEFT JOIN reminders m ON m.id = json_extract(q.value, '$.rem')`,
   ]);
-  const f = facts?.[0] as Facts | undefined;
-  if (!f) return { skip: "registration no longer exists" };
-  if (f.erased_at !== null) return { skip: "attendee erased" };
-  if (f.status !== "confirmed") return { skip: `registration ${f.status} since` };
-  if (Number(f.reminders_opt_out)) return { skip: "opted out of reminders for this event" };
-  if (f.event_status !== "published") return { skip: `event ${f.event_status} since` };
-  if (f.plan_status !== "fanning" && f.plan_status !== "done") {
-    return { skip: `reminder ${f.plan_status ?? "removed"} since` };
-  }
-  if (!recording && Number(f.plan_due_at) !== Number(dueAt)) {
-    return { skip: "the event moved; the reminder was planned again for the new time" };
-  }
-  if (recording && !Number(f.has_recording)) return { skip: "no published recording any more" };
-  const found = await findEventWithRelations(deps.db, f.event_id);
-  if (!found) return { skip: "event no longer exists" };
-  const ev = found.row;
-  const offsetIso = String(row.params.offset);
-  if (!recording && now >= sendableUntil({ kind: "before_start", offsetIso }, ev)) {
-    return { skip: "the event had started before the reminder could be sent" };
-  }
-  const manageUrl = `${PUBLIC_URL}/r/${manage.token}`;
-  const unsubscribeUrl = `${manageUrl}/unsubscribe`;
-  const base = { orgName: deps.config.ORG_NAME, name: f.name, manageUrl, unsubscribeUrl };
-  const content = recording
-    ? composeRecordingNotice({
-        ...base,
-        event: ev,
-        watchUrl: `${PUBLIC_URL}/archive/${encodeURIComponent(ev.slug)}`,
-        briefs: found.rel.briefs.map((b) => ({
-          title: b.title,
-          url: b.url ?? `${PUBLIC_URL}/briefs/${encodeURIComponent(b.slug)}`,
-        })),
-      })
-    : composeReminder({
-        ...base,
-        offsetIso,
-        dueAt: Number(dueAt),
-        now,
-        event: { ...ev, url: `${PUBLIC_URL}/events/${encodeURIComponent(ev.slug)}` },
-        joinUrl: Number(f.has_join) ? `${PUBLIC_URL}/j/${join.token}` : null,
-        ...(() => {
-          const links = calendarLinks(ev, deps.config);
-          return { icsUrl: links.ics, googleUrl: links.google };
-        })(),
-      });
-  return {
-    message: {
-      from: deps.config.MAIL_FROM,
-      to: f.email,
-      ...content,
-      headers: {
-        "List-Unsubscribe": `<${unsubscribeUrl}>`,
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-      },
-      messageId,
-      idempotencyKey: row.dedupeKey,
-    },
+  const facts = new Map<number, Facts>();
+  for (const f of (factRows ?? []) as unknown as Facts[]) facts.set(Number(f.i), f);
+
+  // One read per event of the list (usually one event for the whole list).
+  const events = new Map<string, Promise<{ found: EventWithRelations; links: CalendarLinks } | undefined>>();
+  const eventOf = (id: string) => {
+    let e = events.get(id);
+    if (!e) {
+      e = findEventWithRelations(deps.db, id).then((found) =>
+        found ? { found, links: calendarLinks(found.row, deps.config) } : undefined,
+      );
+      events.set(id, e);
+    }
+    return e;
   };
+
+  for (const { i } of list) {
+    const { row, messageId } = items[i]!;
+    const recording = row.template === "recording.available";
+    const { manage, join } = minted[i]!;
+    const f = facts.get(i);
+    const skip = (reason: string) => {
+      out[i] = { skip: reason };
+    };
+    if (!f) {
+      skip("registration no longer exists");
+      continue;
+    }
+    if (f.erased_at !== null) {
+      skip("attendee erased");
+      continue;
+    }
+    if (f.status !== "confirmed") {
+      skip(`registration ${f.status} since`);
+      continue;
+    }
+    if (Number(f.reminders_opt_out)) {
+      skip("opted out of reminders for this event");
+      continue;
+    }
+    if (f.event_status !== "published") {
+      skip(`event ${f.event_status} since`);
+      continue;
+    }
+    if (f.plan_status !== "fanning" && f.plan_status !== "done") {
+      skip(`reminder ${f.plan_status ?? "removed"} since`);
+      continue;
+    }
+    const { dueAt } = row.params;
+    if (!recording && Number(f.plan_due_at) !== Number(dueAt)) {
+      skip("the event moved; the reminder was planned again for the new time");
+      continue;
+    }
+    // Cancelled and registered again after the moment: a new registration, which the reminder
+    // was never for (the fan-out only takes those confirmed at the moment).
+    if (!recording && Number(f.confirmed_at) > Number(dueAt)) {
+      skip("registered again after the reminder's moment");
+      continue;
+    }
+    if (recording && !Number(f.has_recording)) {
+      skip("no published recording any more");
+      continue;
+    }
+    const event = await eventOf(f.event_id);
+    if (!event) {
+      skip("event no longer exists");
+      continue;
+    }
+    const { found, links } = event;
+    const ev = found.row;
+    const offsetIso = String(row.params.offset);
+    if (!recording && now >= sendableUntil({ kind: "before_start", offsetIso }, ev)) {
+      skip("the event had started before the reminder could be sent");
+      continue;
+    }
+    const manageUrl = `${PUBLIC_URL}/r/${manage.token}`;
+    const unsubscribeUrl = `${manageUrl}/unsubscribe`;
+    const base = { orgName: deps.config.ORG_NAME, name: f.name, manageUrl, unsubscribeUrl };
+    const content = recording
+      ? composeRecordingNotice({
+          ...base,
+          event: ev,
+          watchUrl: `${PUBLIC_URL}/archive/${encodeURIComponent(ev.slug)}`,
+          briefs: found.rel.briefs.map((b) => ({
+            title: b.title,
+            url: b.url ?? `${PUBLIC_URL}/briefs/${encodeURIComponent(b.slug)}`,
+          })),
+        })
+      : composeReminder({
+          ...base,
+          offsetIso,
+          dueAt: Number(dueAt),
+          now,
+          event: { ...ev, url: `${PUBLIC_URL}/events/${encodeURIComponent(ev.slug)}` },
+          joinUrl: Number(f.has_join) ? `${PUBLIC_URL}/j/${join.token}` : null,
+          icsUrl: links.ics,
+          googleUrl: links.google,
+        });
+    out[i] = {
+      message: {
+        from: deps.config.MAIL_FROM,
+        to: f.email,
+        ...content,
+        headers: {
+          "List-Unsubscribe": `<${unsubscribeUrl}>`,
+          "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+        messageId,
+        idempotencyKey: row.dedupeKey,
+      },
+    };
+  }
+  return out;
 }
