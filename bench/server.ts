@@ -97,7 +97,12 @@ export function benchServer(
 
     const port = await freePort();
     const baseUrl = `http://${HOST}:${port}`;
-    child = spawn(process.execPath, ["--import", "tsx", "src/node.ts"], {
+    // BENCH_PROFILE=<dir> writes a V8 CPU profile of each server into <dir> (open it in Chrome
+    // DevTools or speedscope) to see where a benchmark's time goes.
+    const profile = process.env.BENCH_PROFILE
+      ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+      : [];
+    child = spawn(process.execPath, [...profile, "--import", "tsx", "src/node.ts"], {
       cwd: ROOT,
       env: {
         ...process.env,
