@@ -38,7 +38,11 @@ export default defineConfig({
               compatibilityDate: "2026-05-01",
               compatibilityFlags: ["nodejs_compat"],
               d1Databases: ["DB"],
-              bindings: { TEST_MIGRATIONS: await readD1Migrations(here("./migrations")) },
+              // The Worker entry reads its config from bindings; keep its JSON log out of test output.
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations(here("./migrations")),
+                LOG_LEVEL: "silent",
+              },
             },
           })),
         ],
