@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { sqlAll } from "../../src/db/batch.js";
 import { engine } from "../support/app.js";
 import { plan, register, reminders, runAt, setup } from "../support/reminders.js";
 
@@ -156,5 +158,26 @@ describe(`reminders when the event changes (${engine})`, () => {
       expect(res.body.errors.map((x: { field: string }) => x.field)).toEqual([field]);
     }
     expect((await plan(t, key, e.slug)).offsets).toEqual(["P1D", "PT1H"]);
+  });
+
+  it("plans reminders for a published event that has none yet (data from before reminders existed)", async () => {
+    const { t, key, e, box } = await setup();
+    await register(t, e.slug, "ada@example.org");
+    await sqlAll(t.db, sql`DELETE FROM reminders`);
+    expect((await plan(t, key, e.slug)).reminders).toEqual([]);
+    const report = await runAt(t, "2026-01-15T12:01:00Z");
+    expect(report.plansRepaired).toBe(1);
+    expect(
+      (await plan(t, key, e.slug)).reminders.map((r: { offset: string; status: string }) => [
+        r.offset,
+        r.status,
+      ]),
+    ).toEqual([
+      ["P1D", "scheduled"],
+      ["PT1H", "scheduled"],
+    ]);
+    expect((await runAt(t, "2026-01-15T12:02:00Z")).plansRepaired).toBe(0);
+    await runAt(t, "2026-04-15T16:00:00Z");
+    expect(reminders(box)).toHaveLength(1);
   });
 });
