@@ -7,6 +7,7 @@ import { mintToken } from "../registrations/engine.js";
 import { REMINDER_TEMPLATES, renderReminderMessage } from "../reminders/render.js";
 import { composeContent, type MessageFacts } from "./content.js";
 import type { Template } from "./enqueue.js";
+import { outgoing } from "./envelope.js";
 import { buildInvitation, invitationMethod } from "./invitation.js";
 
 /** What the dispatcher needs of an outbox row to render it. */
@@ -168,17 +169,11 @@ export async function renderMessage(
           config: deps.config,
         })
       : undefined;
+  const message = outgoing(deps.config, f.email, content, unsubscribeUrl, row.dedupeKey);
   return {
     message: {
-      from: deps.config.MAIL_FROM,
-      to: f.email,
-      ...content,
-      headers: {
-        "List-Unsubscribe": `<${unsubscribeUrl}>`,
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-      },
+      ...message,
       messageId: await messageIdFor(row.dedupeKey, PUBLIC_URL),
-      idempotencyKey: row.dedupeKey,
       ...(calendar ? { calendar } : {}),
     },
   };

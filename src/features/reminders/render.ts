@@ -3,6 +3,7 @@ import { sqlBatch } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
 import { type CalendarLinks, calendarLinks } from "../calendar/links.js";
 import { type EventWithRelations, findEventWithRelations } from "../events/queries.js";
+import { outgoing } from "../outbox/envelope.js";
 import type { Rendered } from "../outbox/templates.js";
 import { mintToken } from "../registrations/engine.js";
 import { composeRecordingNotice, composeReminder } from "./content.js";
@@ -213,17 +214,7 @@ export async function renderReminderMessages(
           googleUrl: links.google,
         });
     out[i] = {
-      message: {
-        from: deps.config.MAIL_FROM,
-        to: f.email,
-        ...content,
-        headers: {
-          "List-Unsubscribe": `<${unsubscribeUrl}>`,
-          "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-        messageId,
-        idempotencyKey: row.dedupeKey,
-      },
+      message: { ...outgoing(deps.config, f.email, content, unsubscribeUrl, row.dedupeKey), messageId },
     };
   }
   return out;
