@@ -69,13 +69,33 @@ function footer(orgName: string, unsubscribeUrl: string) {
 
 const link = (href: string, label: string) => `<a href="${esc(href)}">${esc(label)}</a>`;
 
-function page(subject: string, body: string) {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(subject)}</title></head>
+/**
+ * The frame both emails share: greeting, lead sentence and title, their own lines, then the
+ * footer with the per-event opt-out; as text and as HTML.
+ */
+function letter(l: {
+  subject: string;
+  name: string;
+  sentence: string;
+  title: string;
+  orgName: string;
+  unsubscribeUrl: string;
+  text: string[];
+  html: string;
+}): Content {
+  const foot = footer(l.orgName, l.unsubscribeUrl);
+  const text = [`Hello ${l.name},`, "", l.sentence, "", l.title, ...l.text, "", ...foot.text, ""].join("\n");
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(l.subject)}</title></head>
 <body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1a1a1a; max-width: 40em;">
-${body}
+<p>Hello ${esc(l.name)},</p>
+<p>${esc(l.sentence)}</p>
+<h1 style="font-size: 1.25em;">${esc(l.title)}</h1>
+${l.html}
+${foot.html}
 </body></html>
 `;
+  return { subject: l.subject, text, html };
 }
 
 /** Subject, text and HTML of a reminder. Pure. */
@@ -89,39 +109,30 @@ export function composeReminder(f: ReminderFacts): Content {
   const when = formatWhen(f.event.startsAt, f.event.endsAt, f.event.timeZone);
   const where = f.event.format !== "virtual" && f.event.venue ? f.event.venue : null;
   const joinNote = "opens 30 minutes before the start; it is personal, please do not share it";
-  const foot = footer(f.orgName, f.unsubscribeUrl);
-  const text = [
-    `Hello ${f.name},`,
-    "",
-    sentence,
-    "",
-    title,
-    `When: ${when.local}`,
-    `      ${when.utc}`,
-    ...(where ? [`Where: ${where}`] : []),
-    ...(f.joinUrl ? [`Join online: ${f.joinUrl}`, `      (${joinNote})`] : []),
-    `Event page: ${f.event.url}`,
-    `Add to your calendar: ${f.icsUrl}`,
-    `      Google Calendar: ${f.googleUrl}`,
-    "",
-    `Can't make it? Manage or cancel your registration: ${f.manageUrl}`,
-    "",
-    ...foot.text,
-    "",
-  ].join("\n");
-  const html = page(
+  return letter({
     subject,
-    `<p>Hello ${esc(f.name)},</p>
-<p>${esc(sentence)}</p>
-<h1 style="font-size: 1.25em;">${esc(title)}</h1>
-<p><strong>When:</strong> ${esc(when.local)}<br>${esc(when.utc)}</p>
+    name: f.name,
+    sentence,
+    title,
+    orgName: f.orgName,
+    unsubscribeUrl: f.unsubscribeUrl,
+    text: [
+      `When: ${when.local}`,
+      `      ${when.utc}`,
+      ...(where ? [`Where: ${where}`] : []),
+      ...(f.joinUrl ? [`Join online: ${f.joinUrl}`, `      (${joinNote})`] : []),
+      `Event page: ${f.event.url}`,
+      `Add to your calendar: ${f.icsUrl}`,
+      `      Google Calendar: ${f.googleUrl}`,
+      "",
+      `Can't make it? Manage or cancel your registration: ${f.manageUrl}`,
+    ],
+    html: `<p><strong>When:</strong> ${esc(when.local)}<br>${esc(when.utc)}</p>
 ${where ? `<p><strong>Where:</strong> ${esc(where)}</p>` : ""}
 ${f.joinUrl ? `<p><strong>Join online:</strong> ${link(f.joinUrl, f.joinUrl)}<br><small>${esc(joinNote)}</small></p>` : ""}
 <p>${link(f.event.url, "Event page")} &middot; Add to your calendar: ${link(f.icsUrl, "iCalendar (.ics)")}, ${link(f.googleUrl, "Google Calendar")}</p>
-<p>Can't make it? ${link(f.manageUrl, "Manage or cancel your registration")}</p>
-${foot.html}`,
-  );
-  return { subject, text, html };
+<p>Can't make it? ${link(f.manageUrl, "Manage or cancel your registration")}</p>`,
+  });
 }
 
 /** Subject, text and HTML of the "recording available" follow-up. Pure. */
@@ -130,40 +141,28 @@ export function composeRecordingNotice(f: RecordingFacts): Content {
   const subject = `Recording available: ${title}`;
   const when = formatWhen(f.event.startsAt, f.event.endsAt, f.event.timeZone);
   const sentence = `The recording of ${title} is now available.`;
-  const foot = footer(f.orgName, f.unsubscribeUrl);
-  const text = [
-    `Hello ${f.name},`,
-    "",
-    sentence,
-    "",
-    title,
-    `Held: ${when.local}`,
-    `Watch: ${f.watchUrl}`,
-    ...(f.briefs.length
-      ? ["", "Related research:", ...f.briefs.map((b) => `- ${clean(b.title)}: ${b.url}`)]
-      : []),
-    "",
-    `Your registration: ${f.manageUrl}`,
-    "",
-    ...foot.text,
-    "",
-  ].join("\n");
-  const html = page(
+  const briefs = f.briefs.map((b) => ({ title: clean(b.title), url: b.url }));
+  return letter({
     subject,
-    `<p>Hello ${esc(f.name)},</p>
-<p>${esc(sentence)}</p>
-<h1 style="font-size: 1.25em;">${esc(title)}</h1>
-<p><strong>Held:</strong> ${esc(when.local)}</p>
+    name: f.name,
+    sentence,
+    title,
+    orgName: f.orgName,
+    unsubscribeUrl: f.unsubscribeUrl,
+    text: [
+      `Held: ${when.local}`,
+      `Watch: ${f.watchUrl}`,
+      ...(briefs.length ? ["", "Related research:", ...briefs.map((b) => `- ${b.title}: ${b.url}`)] : []),
+      "",
+      `Your registration: ${f.manageUrl}`,
+    ],
+    html: `<p><strong>Held:</strong> ${esc(when.local)}</p>
 <p><strong>${link(f.watchUrl, "Watch the recording")}</strong></p>
 ${
-  f.briefs.length
-    ? `<h2 style="font-size: 1.1em;">Related research</h2>\n<ul>${f.briefs
-        .map((b) => `<li>${link(b.url, clean(b.title))}</li>`)
-        .join("")}</ul>`
+  briefs.length
+    ? `<h2 style="font-size: 1.1em;">Related research</h2>\n<ul>${briefs.map((b) => `<li>${link(b.url, b.title)}</li>`).join("")}</ul>`
     : ""
 }
-<p>${link(f.manageUrl, "Your registration")}</p>
-${foot.html}`,
-  );
-  return { subject, text, html };
+<p>${link(f.manageUrl, "Your registration")}</p>`,
+  });
 }
