@@ -98,7 +98,7 @@ async function repairPlans(deps: Deps, now: Date): Promise<number> {
       timeZone: e.time_zone,
       reminders: JSON.parse(e.reminders) as string[],
     };
-    await sqlBatch(deps.db, planStatements(ev, "edit", now));
+    await sqlBatch(deps.db, planStatements(ev, now));
   }
   return rows.length;
 }

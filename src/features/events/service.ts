@@ -94,7 +94,7 @@ export async function createEvent(deps: Deps, actor: Actor, input: EventCreateIn
       await sqlBatch(deps.db, [
         deps.db.insert(events).values(withSlug),
         ...linkStatements(deps.db, id, links, false),
-        ...planStatements(withSlug, "edit", now),
+        ...planStatements(withSlug, now),
         auditInsert(deps.db, now, actor, {
           action: "event.create",
           entityType: "event",
@@ -153,7 +153,7 @@ export async function updateEvent(
     // before the promotions below (the promoted get their own invitation, with the same data).
     ...(bump ? [eventUpdatedInvites(before.id, now)] : []),
     ...(seatsMayOpen ? promotionStatements(before.id, deps.tokens.id("op"), now) : []),
-    ...(changes.reminders ? planStatements(afterRow, "edit", now) : []),
+    ...(changes.reminders ? planStatements(afterRow, now) : []),
     auditInsert(deps.db, now, actor, {
       action: "event.update",
       entityType: "event",

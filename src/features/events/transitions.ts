@@ -2,7 +2,7 @@ import type { Deps } from "../../deps.js";
 import { conflict } from "../../lib/problem.js";
 import { type Actor, auditInsert } from "../audit/service.js";
 import { eventCancelledNotices, eventUpdatedInvites } from "../outbox/enqueue.js";
-import { type PlanMode, planStatements } from "../reminders/schedule.js";
+import { planStatements } from "../reminders/schedule.js";
 import { type EventRow, loadRelations } from "./queries.js";
 import type { EventRescheduleInput, EventView } from "./schemas.js";
 import { getEventView, requireEvent } from "./service.js";
@@ -23,7 +23,6 @@ async function transition(
   before: EventRow,
   action: string,
   changes: Partial<EventRow>,
-  plan: PlanMode,
   announces = true,
 ): Promise<EventView> {
   const now = deps.clock.now();
@@ -44,8 +43,9 @@ async function transition(
   await runGuarded(deps.db, [
     guardedUpdate(deps.db, before, all, bump),
     ...notices,
-    // The reminder plan follows in the same batch: dropped on cancel, recomputed on a move.
-    ...planStatements(afterRow, plan, now),
+    // The reminder plan follows in the same batch: dropped on cancel, recomputed on a move,
+    // planned from scratch when a draft is published.
+    ...planStatements(afterRow, now, before.status === "draft"),
     auditInsert(deps.db, now, actor, {
       action,
       entityType: "event",
@@ -67,7 +67,6 @@ export async function publishEvent(deps: Deps, actor: Actor, idOrSlug: string): 
     before,
     "event.publish",
     { status: "published", publishedAt: deps.clock.now() },
-    "publish",
     // Publishing is the first version calendars see, so it starts at sequence 0.
     false,
   );
@@ -79,14 +78,10 @@ export async function cancelEvent(deps: Deps, actor: Actor, idOrSlug: string): P
   if (before.status === "draft") {
     throw conflict("invalid-transition", "A draft has not been announced; delete it instead of cancelling.");
   }
-  return transition(
-    deps,
-    actor,
-    before,
-    "event.cancel",
-    { status: "cancelled", cancelledAt: deps.clock.now() },
-    "edit",
-  );
+  return transition(deps, actor, before, "event.cancel", {
+    status: "cancelled",
+    cancelledAt: deps.clock.now(),
+  });
 }
 
 export async function rescheduleEvent(
@@ -106,12 +101,10 @@ export async function rescheduleEvent(
   const registrationClosesAt = closes && closes > schedule.endsAt ? schedule.endsAt : closes;
   const opens = before.registrationOpensAt;
   const registrationOpensAt = opens && registrationClosesAt && opens >= registrationClosesAt ? null : opens;
-  return transition(
-    deps,
-    actor,
-    before,
-    "event.reschedule",
-    { ...schedule, registrationOpensAt, registrationClosesAt, timeZone: zone },
-    "move",
-  );
+  return transition(deps, actor, before, "event.reschedule", {
+    ...schedule,
+    registrationOpensAt,
+    registrationClosesAt,
+    timeZone: zone,
+  });
 }

@@ -42,7 +42,7 @@ const clean = (s: string) => s.replace(/\s+/g, " ").trim();
 /** The lead sentence: on time it follows the offset, late it counts the minutes left. */
 export function reminderLead(f: Pick<ReminderFacts, "offsetIso" | "dueAt" | "now"> & { startsAt: Date }) {
   const left = Math.ceil((f.startsAt.getTime() - f.now) / 60_000);
-  if (f.offsetIso === "PT0S" || offsetWords(f.offsetIso) === "now") return { when: "now", starting: true };
+  if (offsetWords(f.offsetIso) === "now") return { when: "now", starting: true };
   if (f.now - f.dueAt > LATE_AFTER_MS) return { when: `in ${minutesWords(left)}`, starting: false };
   return { when: offsetWords(f.offsetIso), starting: false };
 }

@@ -4,7 +4,7 @@ import type { Deps } from "../../deps.js";
 import { type CalendarLinks, calendarLinks } from "../calendar/links.js";
 import { type EventWithRelations, findEventWithRelations } from "../events/queries.js";
 import { outgoing } from "../outbox/envelope.js";
-import type { Rendered } from "../outbox/templates.js";
+import type { OutboxMessageRow, Rendered } from "../outbox/templates.js";
 import { mintToken } from "../registrations/engine.js";
 import { composeRecordingNotice, composeReminder } from "./content.js";
 import { sendableUntil } from "./fanout.js";
@@ -29,14 +29,6 @@ interface Facts {
   has_recording: number;
 }
 
-/** What renderReminderMessages needs of an outbox row. */
-export interface ReminderRow {
-  id: string;
-  template: string;
-  params: Record<string, unknown>;
-  dedupeKey: string;
-}
-
 /**
  * Renders a reminder or a recording notice at send time, like every outbox message
  * (templates.ts): the links are minted now and only their hashes stored. Everything that could
@@ -48,7 +40,7 @@ export interface ReminderRow {
  */
 export async function renderReminderMessage(
   deps: Pick<Deps, "db" | "tokens" | "clock" | "config">,
-  row: ReminderRow,
+  row: OutboxMessageRow,
   messageId: string,
 ): Promise<Rendered> {
   const [out] = await renderReminderMessages(deps, [{ row, messageId }]);
@@ -72,7 +64,7 @@ export async function renderReminderMessage(
  */
 export async function renderReminderMessages(
   deps: Pick<Deps, "db" | "tokens" | "clock" | "config">,
-  items: { row: ReminderRow; messageId: string }[],
+  items: { row: OutboxMessageRow; messageId: string }[],
 ): Promise<(Rendered | Error)[]> {
   const { PUBLIC_URL } = deps.config;
   const now = deps.clock.now().getTime();

@@ -11,30 +11,25 @@ export interface PlannedEvent {
 }
 
 /**
- * Why the plan is being written, which decides what happens to reminders already in the table:
- *
- * - "edit": a write that may add or remove offsets. Existing rows keep their state when their due
- *   instant is unchanged; new offsets are planned.
- * - "move": the start or zone changed. Every row whose due instant moved is planned afresh, even
- *   one already sent: registrants get the reminder again for the new time (its messages carry
- *   the new due instant in their dedupe key, so it is a new message, sent once).
- * - "publish": the draft's rows (never fanned out) are planned afresh.
- *
- * A freshly planned reminder whose moment is already past when it is planned is recorded as
- * skipped, never sent late: late sending is only for moments that passed while the service was
- * down (due-work decides those). The moved event's updated invitation tells people instead.
- * Drafts plan every row as scheduled; nothing fans out for a draft, and publishing replans.
- */
-export type PlanMode = "edit" | "move" | "publish";
-
-/**
  * Statements (for the batch of the event's own write, after its guarded UPDATE, so a lost race
- * rolls them back) that bring the `reminders` rows in line with the event.
+ * rolls them back) that bring the `reminders` rows in line with the event:
+ *
+ * - A row whose due instant is unchanged keeps its state; new offsets are planned; offsets no
+ *   longer listed are dropped.
+ * - A row whose due instant moved (the start or zone changed) is planned afresh, even one already
+ *   sent: registrants get the reminder again for the new time (its messages carry the new due
+ *   instant in their dedupe key, so it is a new message, sent once).
+ * - `publishing`: the draft's rows (never fanned out) are all planned afresh.
+ *
+ * A freshly planned reminder whose moment is already past is recorded as skipped, never sent
+ * late: late sending is only for moments that passed while the service was down (due work
+ * decides those); a moved event's updated invitation tells people instead. Drafts plan every
+ * row as scheduled: nothing fans out for a draft, and publishing replans.
  */
-export function planStatements(ev: PlannedEvent, mode: PlanMode, now: Date): SQL[] {
+export function planStatements(ev: PlannedEvent, now: Date, publishing = false): SQL[] {
   if (ev.status === "cancelled") return [dropPlan(ev.id, "the event was cancelled", now)];
   const at = now.getTime();
-  const force = mode === "publish" ? 1 : 0;
+  const force = publishing ? 1 : 0;
   // Each statement applies only while the event still has this start, zone and list, so a plan
   // computed from a stale read (due-work's repair racing an edit) writes nothing.
   const current = sql`EXISTS (SELECT 1 FROM events e WHERE e.id = ${ev.id} AND e.starts_at = ${ev.startsAt.getTime()}
