@@ -1,14 +1,15 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClient } from "@libsql/client";
 import { prepareLocalClient } from "../src/db/client.js";
+import { openClient } from "../src/db/open-node.js";
 import type { Measurement } from "./benchmarks.js";
 
 /**
- * The floor under any write endpoint: one INSERT of one row through the same driver the server
- * uses (@libsql/client on a file database with the server's pragmas: WAL, foreign keys, busy
- * timeout), with `connections` inserts outstanding at a time, measured in this process.
+ * The floor under any write endpoint: one INSERT of one row, committed on its own, through the
+ * same client the server uses (openClient: our LocalClient on a file database, with the
+ * server's pragmas: WAL, foreign keys, busy timeout), with `connections` inserts outstanding
+ * at a time, measured in this process.
  * The row looks like a small registration: a text key, an email under a unique index, a time.
  */
 export async function bareInsert(settings: {
@@ -17,7 +18,7 @@ export async function bareInsert(settings: {
   connections: number;
 }): Promise<Measurement> {
   const dir = await mkdtemp(join(tmpdir(), "convene-bare-insert-"));
-  const client = createClient({ url: `file:${join(dir, "bare.db")}` });
+  const client = openClient(`file:${join(dir, "bare.db")}`);
   try {
     await prepareLocalClient(client);
     await client.execute(

@@ -1,4 +1,4 @@
-import type { Client } from "@libsql/client";
+import type { Client, InStatement, ResultSet } from "@libsql/client";
 import type { SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client.js";
@@ -12,6 +12,11 @@ const dialect = new SQLiteAsyncDialect();
 const ENGINE = Symbol.for("convene.engine");
 
 type Row = Record<string, unknown>;
+
+/** A client with group commit (LocalClient); imported by shape so Workers never load it. */
+interface GroupCommitting {
+  group: { batch(statements: InStatement[]): Promise<ResultSet[]> };
+}
 
 export function markEngine(db: Db, engine: "libsql" | "d1", client: unknown): Db {
   return Object.assign(db, { [ENGINE]: { engine, client } });
@@ -36,10 +41,10 @@ export async function sqlBatch(db: Db, statements: Statement[]): Promise<Row[][]
     const results = await d1.batch(queries.map((q) => d1.prepare(q.sql).bind(...q.params)));
     return results.map((r) => (r.results ?? []) as Row[]);
   }
-  const results = await (client as Client).batch(
-    queries.map((q) => ({ sql: q.sql, args: q.params as never[] })),
-    "write",
-  );
+  const stmts = queries.map((q) => ({ sql: q.sql, args: q.params as never[] }));
+  // The embedded engine's client commits concurrent batches together (db/group-commit.ts).
+  const grouped = (client as Partial<GroupCommitting>).group;
+  const results = grouped ? await grouped.batch(stmts) : await (client as Client).batch(stmts, "write");
   return results.map((rs) =>
     rs.rows.map((row) => Object.fromEntries(rs.columns.map((col, i) => [col, row[i]]))),
   );

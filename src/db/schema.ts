@@ -259,6 +259,20 @@ export const registrations = sqliteTable(
   ],
 );
 
+/**
+ * How many registrations of an event are confirmed and waitlisted, kept by triggers on
+ * `registrations` (migration 0007) inside the statement that changes a status, so no write path
+ * can forget it. It turns the seat decision and a new waitlister's place in the queue from a
+ * count over the event's registrations (linear in the waitlist) into one row read.
+ */
+export const registrationCounts = sqliteTable("registration_counts", {
+  eventId: text("event_id")
+    .primaryKey()
+    .references(() => events.id, { onDelete: "cascade" }),
+  confirmed: integer("confirmed").notNull().default(0),
+  waitlisted: integer("waitlisted").notNull().default(0),
+});
+
 export const TOKEN_KINDS = ["manage", "join", "feed"] as const;
 
 /**

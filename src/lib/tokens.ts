@@ -12,11 +12,21 @@ export interface TokenGenerator {
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford base32, lower-case
 
+// Random bytes are drawn 4 KB at a time: a registration takes four ids and a secret, and a
+// getRandomValues call costs far more than the few bytes each needs. Bytes are used once.
+const POOL_SIZE = 4096;
+const pool = new Uint8Array(POOL_SIZE);
+let poolAt = POOL_SIZE;
+
 export function randomBase32(chars: number): string {
-  const bytes = new Uint8Array(chars);
-  crypto.getRandomValues(bytes);
   let out = "";
-  for (const b of bytes) out += ALPHABET[b & 31];
+  for (let i = 0; i < chars; i++) {
+    if (poolAt === POOL_SIZE) {
+      crypto.getRandomValues(pool);
+      poolAt = 0;
+    }
+    out += ALPHABET[pool[poolAt++]! & 31];
+  }
   return out;
 }
 

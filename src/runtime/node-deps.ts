@@ -1,10 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { createClient } from "@libsql/client";
 import type { Config } from "../config.js";
 import { type Db, libsqlDb, prepareLocalClient } from "../db/client.js";
 import { migrateLibsql } from "../db/migrate-node.js";
+import { isLocalUrl, openClient } from "../db/open-node.js";
 import type { Deps, Mailer } from "../deps.js";
 import { systemClock } from "../lib/clock.js";
 import { jsonLogger } from "../lib/log.js";
@@ -17,8 +17,8 @@ import { smtpMailer } from "../mail/smtp.js";
 export async function openNodeDb(config: Config): Promise<{ db: Db; close: () => void }> {
   const url = config.DATABASE_URL;
   if (url.startsWith("file:")) mkdirSync(dirname(url.slice("file:".length)), { recursive: true });
-  const client = createClient({ url, authToken: config.DATABASE_AUTH_TOKEN });
-  if (url.startsWith("file:") || url === ":memory:") await prepareLocalClient(client);
+  const client = openClient(url, config.DATABASE_AUTH_TOKEN);
+  if (isLocalUrl(url)) await prepareLocalClient(client);
   const db = libsqlDb(client);
   await migrateLibsql(db);
   return { db, close: () => client.close() };

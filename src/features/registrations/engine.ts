@@ -58,12 +58,13 @@ export async function register(
     // A seat if one is free, else the end of the waitlist if the event has one, else nothing.
     // A cancelled registration of the same person is brought back the same way.
     // The seat decision is taken once (MATERIALIZED keeps SQLite from copying it into each
-    // CASE), and the next waitlist number comes from three index lookups rather than a scan.
+    // CASE) from the trigger-kept registration_counts, and the next waitlist number comes from
+    // three index lookups rather than a scan.
     sql`
       WITH s AS MATERIALIZED (
         SELECT e.id, e.waitlist,
-               (e.capacity IS NULL OR (SELECT count(*) FROM registrations
-                  WHERE event_id = e.id AND status = 'confirmed') < e.capacity) AS free
+               (e.capacity IS NULL OR coalesce((SELECT confirmed FROM registration_counts
+                  WHERE event_id = e.id), 0) < e.capacity) AS free
         FROM events e WHERE e.id = ${eventId})
       INSERT INTO registrations (id, event_id, attendee_id, status, waitlist_position, answers, consent_at,
                                  created_at, updated_at, confirmed_at, op_id)
@@ -93,11 +94,12 @@ export async function register(
              json_object('registrationId', r.id), r.event_id, r.id, 'pending', 0, ${now}, ${now}
       FROM registrations r WHERE r.op_id = ${opId}
       ON CONFLICT (dedupe_key) DO NOTHING`,
-    // The answer itself, so no second round trip for outcomeOf.
+    // The answer itself, so no second round trip for outcomeOf. A registration written here
+    // that waits took the number after every other (max + 1 above), so it is last in the
+    // queue: its place is the number waiting, one row read instead of a count.
     sql`SELECT r.id, r.status,
           CASE WHEN r.status = 'waitlisted' THEN
-            (SELECT count(*) FROM registrations w WHERE w.event_id = r.event_id
-               AND w.status = 'waitlisted' AND w.waitlist_position <= r.waitlist_position) END AS position
+            (SELECT waitlisted FROM registration_counts WHERE event_id = r.event_id) END AS position
         FROM registrations r WHERE r.op_id = ${opId}`,
   ]);
   const mine = results[4]?.[0] as RegistrationOutcome | undefined;

@@ -1,0 +1,308 @@
+import { createRequire } from "node:module";
+import type { Client, InArgs, InStatement, InValue, ResultSet, Row, TransactionMode } from "@libsql/client";
+import { LibsqlError } from "@libsql/client";
+import { GroupCommitter } from "./group-commit.js";
+
+/**
+ * The embedded database's client: the same libsql engine @libsql/client's file client drives,
+ * with the two costs that client pays on every statement taken out.
+ *
+ * - It prepares every statement afresh, BEGIN and COMMIT included (the registration INSERT
+ *   alone takes ~130 us to prepare, longer than it takes to run). Here prepared statements
+ *   are kept per SQL text; drizzle and our batches produce a small, fixed set of texts.
+ * - It learns whether a statement returns rows by calling raw(true) and catching the throw.
+ *   The engine already knows (`reader`).
+ *
+ * It speaks the subset of @libsql/client's Client that drizzle and src/db/batch.ts use
+ * (execute, batch, migrate, executeMultiple, close) with the same results: rows are arrays
+ * whose columns are also readable by name, integers come back as numbers. One connection, as
+ * @libsql/client uses for `:memory:`; for a file every call is synchronous underneath, so a
+ * second connection in the same process would only wait for the first.
+ *
+ * Remote databases (libsql://, https://) keep using @libsql/client.
+ */
+
+// libsql is CommonJS without types; this is the part of its better-sqlite3-style API we use.
+interface NativeStatement {
+  readonly reader: boolean;
+  raw(on?: boolean): NativeStatement;
+  safeIntegers(on?: boolean): NativeStatement;
+  all(params: unknown[]): unknown[][];
+  run(params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  columns(): { name: string; type: string | null }[];
+}
+interface NativeDatabase {
+  readonly inTransaction: boolean;
+  prepare(sql: string): NativeStatement;
+  exec(sql: string): void;
+  close(): void;
+}
+const libsql = createRequire(import.meta.url)("libsql") as {
+  new (path: string): NativeDatabase;
+  SqliteError: new (...args: never[]) => Error;
+};
+
+/** Enough for every distinct statement text the app produces, with room; oldest go first. */
+const STATEMENT_CACHE_SIZE = 500;
+const SCHEMA_CHANGE = /^\s*(CREATE|DROP|ALTER)\b/i;
+
+interface Prepared {
+  stmt: NativeStatement;
+  columns: string[];
+  columnTypes: string[];
+  named: [string, number][];
+  rowProto: object;
+}
+
+export class LocalClient
+  implements Pick<Client, "execute" | "batch" | "migrate" | "executeMultiple" | "close">
+{
+  readonly protocol = "file";
+  closed = false;
+  private readonly db: NativeDatabase;
+  private readonly cache = new Map<string, Prepared>();
+  /** Write batches of the app (src/db/batch.ts) go through here and may share a COMMIT. */
+  readonly group = new GroupCommitter(this);
+
+  /** `path` is a file path or ":memory:". */
+  constructor(path: string) {
+    this.db = new libsql(path);
+  }
+
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
+  async execute(stmtOrSql: InStatement | string, args?: InArgs): Promise<ResultSet> {
+    const stmt = typeof stmtOrSql === "string" ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql;
+    return this.run(stmt);
+  }
+
+  async batch(
+    stmts: (InStatement | [string, InArgs?])[],
+    mode: TransactionMode = "deferred",
+  ): Promise<ResultSet[]> {
+    return this.inTransactionDo(mode === "write" ? "BEGIN IMMEDIATE" : "BEGIN", () =>
+      stmts.map((s) => this.run(Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s)),
+    );
+  }
+
+  /** Migrations may rebuild tables, which needs foreign keys off for the duration. */
+  async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
+    this.check();
+    this.run("PRAGMA foreign_keys = OFF");
+    try {
+      return this.inTransactionDo("BEGIN", () => stmts.map((s) => this.run(s)));
+    } finally {
+      this.run("PRAGMA foreign_keys = ON");
+      this.cache.clear();
+    }
+  }
+
+  async executeMultiple(sql: string): Promise<void> {
+    this.check();
+    this.cache.clear();
+    try {
+      this.db.exec(sql);
+    } catch (err) {
+      throw asLibsqlError(err);
+    }
+  }
+
+  /**
+   * Runs `work` synchronously between `begin` and COMMIT, rolling back if it throws. Nothing
+   * else can run on this connection meanwhile: there is no await inside.
+   */
+  inTransactionDo<T>(begin: string, work: () => T): T {
+    this.run({ sql: begin, args: [] });
+    try {
+      const result = work();
+      this.run({ sql: "COMMIT", args: [] });
+      return result;
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      throw err;
+    }
+  }
+
+  /** One statement, prepared once per text. */
+  run(stmt: InStatement): ResultSet {
+    this.check();
+    const sql = typeof stmt === "string" ? stmt : stmt.sql;
+    const args = typeof stmt === "string" ? [] : toParams(stmt.args);
+    try {
+      const p = this.prepared(sql);
+      if (p.stmt.reader) {
+        const raw = p.stmt.all(args);
+        return resultSet(
+          p.columns,
+          p.columnTypes,
+          raw.map((r) => toRow(r, p.named, p.rowProto)),
+          0,
+        );
+      }
+      const info = p.stmt.run(args);
+      // A cached statement keeps the column names it was prepared with; after the schema
+      // changes, `SELECT *` and friends must be prepared again.
+      if (SCHEMA_CHANGE.test(sql)) this.cache.clear();
+      return resultSet([], [], [], info.changes, BigInt(info.lastInsertRowid));
+    } catch (err) {
+      throw asLibsqlError(err);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.cache.clear();
+    this.db.close();
+  }
+
+  private prepared(sql: string): Prepared {
+    const hit = this.cache.get(sql);
+    if (hit) return hit;
+    const stmt = this.db.prepare(sql);
+    const columns = stmt.reader ? stmt.columns() : [];
+    if (stmt.reader) stmt.raw(true);
+    // Integers as bigint, so a value past 2^53 is refused (as @libsql/client does) instead of
+    // coming back silently rounded; toRow turns the safe ones into numbers.
+    stmt.safeIntegers(true);
+    const p = {
+      stmt,
+      columns: columns.map((c) => c.name),
+      columnTypes: columns.map((c) => c.type ?? ""),
+      named: namedColumns(columns.map((c) => c.name)),
+      rowProto: rowPrototype(columns.length),
+    };
+    // Statements whose text embeds values (DDL, PRAGMA with a value) are not worth keeping,
+    // but they are rare enough that the size cap covers them.
+    this.cache.set(sql, p);
+    if (this.cache.size > STATEMENT_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    return p;
+  }
+
+  private check() {
+    if (this.closed) throw new LibsqlError("The client is closed", "CLIENT_CLOSED");
+  }
+}
+
+function toParams(args: InArgs | undefined): unknown[] {
+  if (args === undefined) return [];
+  if (!Array.isArray(args)) throw new TypeError("named arguments are not supported by the local client");
+  return args.map(toSql);
+}
+
+/** The conversions @libsql/client makes, so values round-trip the same way on both clients. */
+function toSql(value: InValue): unknown {
+  switch (typeof value) {
+    case "number":
+      if (!Number.isFinite(value)) throw new RangeError("Only finite numbers can be passed as arguments");
+      return value;
+    case "boolean":
+      return value ? 1 : 0;
+    case "string":
+    case "bigint":
+      return value;
+    default:
+      if (value === null) return null;
+      if (value instanceof Date) return value.valueOf();
+      if (value instanceof ArrayBuffer) return Buffer.from(value);
+      if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      throw new TypeError(`Unsupported value: ${String(value)}`);
+  }
+}
+
+const VALUES = Symbol("values");
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Rows look like @libsql/client's: columns readable by name (enumerable, in column order, so
+ * drizzle's `db.all` copies them) and by index (not enumerable, read through the prototype,
+ * so they stay out of that copy), with a `length`. One prototype per statement keeps building
+ * a row to a handful of property stores.
+ */
+function rowPrototype(columnCount: number): object {
+  const proto: Record<string, PropertyDescriptor> = {
+    length: { get: () => columnCount },
+  };
+  for (let i = 0; i < columnCount; i++) {
+    proto[i] = {
+      get(this: { [VALUES]: unknown[] }) {
+        return this[VALUES][i];
+      },
+    };
+  }
+  return Object.create(Object.prototype, proto);
+}
+
+/**
+ * The names a row can carry: as in @libsql/client, the first of two equal names wins, and a
+ * column called "length" or "0", "1"... is readable by index only (those names are taken).
+ */
+export function namedColumns(columns: string[]): [string, number][] {
+  const named: [string, number][] = [];
+  const taken = new Set(["length", ...columns.map((_, i) => String(i))]);
+  columns.forEach((name, i) => {
+    if (taken.has(name)) return;
+    taken.add(name);
+    named.push([name, i]);
+  });
+  return named;
+}
+
+function toValue(v: unknown): unknown {
+  if (typeof v === "bigint") {
+    if (v < MIN_SAFE || v > MAX_SAFE) {
+      throw new RangeError("Received integer which cannot be safely represented as a JavaScript number");
+    }
+    return Number(v);
+  }
+  if (v instanceof Uint8Array) return v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength);
+  return v;
+}
+
+function toRow(values: unknown[], named: [string, number][], proto: object): Row {
+  for (let i = 0; i < values.length; i++) values[i] = toValue(values[i]);
+  const row = Object.create(proto) as Record<string, unknown>;
+  Object.defineProperty(row, VALUES, { value: values });
+  for (const [name, i] of named) row[name] = values[i];
+  return row as unknown as Row;
+}
+
+function resultSet(
+  columns: string[],
+  columnTypes: string[],
+  rows: Row[],
+  rowsAffected: number,
+  lastInsertRowid?: bigint,
+): ResultSet {
+  return {
+    columns,
+    columnTypes,
+    rows,
+    rowsAffected,
+    lastInsertRowid,
+    toJSON: () => ({
+      columns,
+      columnTypes,
+      rows,
+      rowsAffected,
+      lastInsertRowid: lastInsertRowid?.toString(),
+    }),
+  };
+}
+
+/** The engine's errors become LibsqlErrors (as @libsql/client maps them); ours pass as they are. */
+function asLibsqlError(err: unknown): unknown {
+  if (!(err instanceof libsql.SqliteError)) return err;
+  const code = (err as { code?: unknown }).code;
+  const rawCode = (err as { rawCode?: unknown }).rawCode;
+  return new LibsqlError(
+    err.message,
+    typeof code === "string" ? code : "UNKNOWN",
+    undefined,
+    typeof rawCode === "number" ? rawCode : undefined,
+    err,
+  );
+}
