@@ -25,6 +25,8 @@ export function d1Db(binding: D1Database): Db {
 export async function prepareLocalClient(client: Client): Promise<void> {
   await client.execute("PRAGMA foreign_keys = ON");
   await client.execute("PRAGMA busy_timeout = 5000");
+  // A commit is on disk before it returns: the WAL is fsynced at every COMMIT.
+  await client.execute("PRAGMA synchronous = FULL");
   const mode = await client.execute("PRAGMA journal_mode");
   if (String(mode.rows[0]?.[0]).toLowerCase() !== "memory") await client.execute("PRAGMA journal_mode = WAL");
 }

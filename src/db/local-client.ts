@@ -62,11 +62,12 @@ export class LocalClient
   private readonly db: NativeDatabase;
   private readonly cache = new Map<string, Prepared>();
   /** Write batches of the app (src/db/batch.ts) go through here and may share a COMMIT. */
-  readonly group = new GroupCommitter(this);
+  readonly group: GroupCommitter;
 
   /** `path` is a file path or ":memory:". */
   constructor(path: string) {
     this.db = new libsql(path);
+    this.group = new GroupCommitter(this);
   }
 
   get inTransaction(): boolean {

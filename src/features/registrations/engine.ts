@@ -5,7 +5,7 @@ import { attendees, registrations } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { conflict, notFound } from "../../lib/problem.js";
 import { sha256Hex } from "../../lib/tokens.js";
-import { outboxForOp, outboxForRegistration } from "../outbox/enqueue.js";
+import { outboxForOp, outboxForRegistration, outboxId } from "../outbox/enqueue.js";
 
 /**
  * The registration engine. Every transition is one db.batch of conditional statements, so
@@ -89,7 +89,7 @@ export async function register(
     // One outbox statement for both outcomes (same dedupe key as outboxForOp would write).
     sql`
       INSERT INTO outbox (id, dedupe_key, channel, template, params, event_id, registration_id, status, attempts, next_attempt_at, created_at)
-      SELECT 'msg_' || lower(hex(randomblob(10))), 'reg:' || r.id || ':' || ${opId}, 'email',
+      SELECT ${outboxId(now)}, 'reg:' || r.id || ':' || ${opId}, 'email',
              CASE r.status WHEN 'confirmed' THEN 'registration.confirmed' ELSE 'registration.waitlisted' END,
              json_object('registrationId', r.id), r.event_id, r.id, 'pending', 0, ${now}, ${now}
       FROM registrations r WHERE r.op_id = ${opId}

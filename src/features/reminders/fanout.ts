@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { sqlAll, sqlBatch } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
+import { outboxId } from "../outbox/enqueue.js";
 import { leadMs } from "./offsets.js";
 
 /**
@@ -131,7 +132,7 @@ export async function fanOut(
     const [, moved] = await sqlBatch(db, [
       sql`INSERT INTO outbox (id, dedupe_key, channel, template, params, event_id, registration_id, status,
                               attempts, next_attempt_at, created_at, reminder_id)
-          SELECT 'msg_' || lower(hex(randomblob(10))), ${dedupe}, 'email', ${template},
+          SELECT ${outboxId(at)}, ${dedupe}, 'email', ${template},
                  json_object('registrationId', r.id, 'reminderId', ${r.id}, 'offset', ${r.offsetIso}, 'dueAt', CAST(${r.dueAt} AS INTEGER)),
                  r.event_id, r.id, 'pending', 0, ${now.getTime()}, ${at}, ${r.id}
           FROM registrations r
