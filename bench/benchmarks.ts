@@ -18,6 +18,8 @@ export interface LoadSpec {
   expectStatus?: number;
   /** Fail the run when responses average fewer bytes (headers included), e.g. bodies cut short. */
   minBytesPerResponse?: number;
+  /** Concurrent connections for this benchmark instead of the run's --connections. */
+  connections?: number;
 }
 
 export interface Measurement {
@@ -150,6 +152,9 @@ function eventForRegistrations(ctx: BenchContext): Promise<{ slug: string }> {
   });
 }
 
+/** Clients registering at once in the rush benchmark (the concurrency test fires 500). */
+const RUSH_CONNECTIONS = 50;
+
 export const BENCHMARKS: Benchmark<any>[] = [
   define({
     name: "healthz",
@@ -243,7 +248,7 @@ export const BENCHMARKS: Benchmark<any>[] = [
     name: "bare-insert",
     unit: "rows/s",
     description:
-      "in-process INSERT of one row through @libsql/client into a WAL file database, `connections` outstanding; the registration baseline",
+      "in-process INSERT of one row, committed alone, through the server's own client (openClient: LocalClient) into a WAL file database, `connections` outstanding; the registration baseline",
     run: (ctx) => bareInsert(ctx.settings),
     baselineName: null,
     target: null,
@@ -262,6 +267,25 @@ export const BENCHMARKS: Benchmark<any>[] = [
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ name: "Bench Attendee", email: "bench-[<id>]@example.org", consent: true }),
         idReplacement: true,
+      }),
+    baselineName: "bare-insert",
+    target: 0.5,
+    related: ["healthz"],
+  }),
+  define({
+    name: "registration-rush",
+    unit: "req/s",
+    description: `the same POST from ${RUSH_CONNECTIONS} clients at once (a popular event opening): more writes share each group commit`,
+    serverEnv: { REGISTRATION_RATE_LIMIT: "0" },
+    setup: (ctx) => eventForRegistrations(ctx),
+    run: (ctx, { slug }) =>
+      ctx.load({
+        path: `/api/v1/events/${encodeURIComponent(slug)}/registrations`,
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "Bench Attendee", email: "bench-[<id>]@example.org", consent: true }),
+        idReplacement: true,
+        connections: RUSH_CONNECTIONS,
       }),
     baselineName: "bare-insert",
     target: 0.5,

@@ -243,7 +243,7 @@ function makeContext(
         headers: spec.headers,
         body: spec.body,
         requests: spec.idReplacement ? withFreshIds(spec) : spec.requests,
-        connections: options.connections,
+        connections: spec.connections ?? options.connections,
         timeout: 10,
       };
       if (options.warmup > 0) await cannon({ ...base, duration: options.warmup });

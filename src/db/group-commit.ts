@@ -3,7 +3,7 @@ import type { LocalClient } from "./local-client.js";
 
 /**
  * Group commit for the embedded engine: the app's write batches (src/db/batch.ts) that arrive
- * in the same turn of the event loop share one transaction, so they share one COMMIT.
+ * within a few turns of the event loop share one transaction, so they share one COMMIT.
  *
  * Why: a registration's own statements take ~150 us; its COMMIT took ~400 us more. A COMMIT
  * writes every b-tree page the transaction touched and fsyncs the WAL. A registration touches
@@ -23,6 +23,14 @@ import type { LocalClient } from "./local-client.js";
  * land inside the group.
  */
 
+/**
+ * Turns a group may wait while it is still growing. Clients answered together send their next
+ * requests together, but these arrive over a few turns; waiting for them makes groups of ~10
+ * instead of several small ones with a fsync each (bench: ~1,900 -> ~2,400 req/s at 10
+ * clients). A group that stopped growing, or a lone request, goes at the next turn.
+ */
+const MAX_WAIT_TURNS = 4;
+
 interface Pending {
   statements: InStatement[];
   resolve: (results: ResultSet[]) => void;
@@ -40,9 +48,18 @@ export class GroupCommitter {
   batch(statements: InStatement[]): Promise<ResultSet[]> {
     return new Promise((resolve, reject) => {
       this.queue.push({ statements, resolve, reject });
-      // setImmediate runs after the I/O callbacks of this turn: every request that reached
-      // its write by then joins the group.
-      if (this.queue.length === 1) setImmediate(() => this.flush());
+      if (this.queue.length === 1) this.settle(1, 0);
+    });
+  }
+
+  /**
+   * setImmediate runs after the I/O callbacks of a turn: every request that reached its write
+   * by then has joined. If some did during this turn, wait one more (up to MAX_WAIT_TURNS).
+   */
+  private settle(seen: number, turns: number): void {
+    setImmediate(() => {
+      if (this.queue.length > seen && turns + 1 < MAX_WAIT_TURNS) this.settle(this.queue.length, turns + 1);
+      else this.flush();
     });
   }
 

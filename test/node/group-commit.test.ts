@@ -52,6 +52,36 @@ describe("batches started in the same turn", () => {
     expect(await xs(client)).toEqual(expected.sort((a, b) => a - b));
   });
 
+  it("wait a turn for a group still growing, so a second wave a turn later commits with the first", async () => {
+    const client = await clientWithTable();
+    const db = dbOf(client);
+    const { transactions, batches } = await statsDuring(client, async () => {
+      const first = Array.from({ length: 5 }, (_, i) => sqlBatch(db, [insert(i)]));
+      const second = await new Promise<Promise<unknown>[]>((resolve) =>
+        setImmediate(() => resolve(Array.from({ length: 5 }, (_, i) => sqlBatch(db, [insert(10 + i)])))),
+      );
+      return Promise.all([...first, ...second]);
+    });
+    expect(batches).toBe(10);
+    expect(transactions).toBe(1);
+  });
+
+  it("do not keep a lone batch waiting for company", async () => {
+    const client = await clientWithTable();
+    const db = dbOf(client);
+    let turns = 0;
+    let done = false;
+    const counting = () =>
+      setImmediate(() => {
+        turns++;
+        if (!done) counting();
+      });
+    counting();
+    await sqlBatch(db, [insert(1)]);
+    done = true;
+    expect(turns).toBeLessThanOrEqual(2);
+  });
+
   it("reject a failing batch alone and keep none of its rows, while the others commit", async () => {
     const client = await clientWithTable();
     const db = dbOf(client);

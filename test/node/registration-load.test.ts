@@ -115,5 +115,10 @@ describe("500 simultaneous registrations over HTTP (Node, libsql file)", () => {
       sql`SELECT count(*) AS n, count(DISTINCT registration_id) AS regs FROM outbox WHERE event_id = ${id}`,
     );
     expect(mail).toEqual({ n: REQUESTS, regs: REQUESTS });
+    const [kept] = await sqlAll(
+      deps.db,
+      sql`SELECT confirmed, waitlisted FROM registration_counts WHERE event_id = ${id}`,
+    );
+    expect(kept).toEqual({ confirmed: CAPACITY, waitlisted: REQUESTS - CAPACITY });
   }, 60_000);
 });
