@@ -152,6 +152,15 @@ function eventForRegistrations(ctx: BenchContext): Promise<{ slug: string }> {
   });
 }
 
+/** A new registration per request (a fresh email each time). */
+const registrationLoad = (slug: string): LoadSpec => ({
+  path: `/api/v1/events/${encodeURIComponent(slug)}/registrations`,
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ name: "Bench Attendee", email: "bench-[<id>]@example.org", consent: true }),
+  idReplacement: true,
+});
+
 /** Clients registering at once in the rush benchmark (the concurrency test fires 500). */
 const RUSH_CONNECTIONS = 50;
 
@@ -260,14 +269,7 @@ export const BENCHMARKS: Benchmark<any>[] = [
       "POST /api/v1/events/{slug}/registrations with a new email each time (capacity 100 + waitlist), rate limit off",
     serverEnv: { REGISTRATION_RATE_LIMIT: "0" },
     setup: (ctx) => eventForRegistrations(ctx),
-    run: (ctx, { slug }) =>
-      ctx.load({
-        path: `/api/v1/events/${encodeURIComponent(slug)}/registrations`,
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ name: "Bench Attendee", email: "bench-[<id>]@example.org", consent: true }),
-        idReplacement: true,
-      }),
+    run: (ctx, { slug }) => ctx.load(registrationLoad(slug)),
     baselineName: "bare-insert",
     target: 0.5,
     related: ["healthz"],
@@ -278,15 +280,7 @@ export const BENCHMARKS: Benchmark<any>[] = [
     description: `the same POST from ${RUSH_CONNECTIONS} clients at once (a popular event opening): more writes share each group commit`,
     serverEnv: { REGISTRATION_RATE_LIMIT: "0" },
     setup: (ctx) => eventForRegistrations(ctx),
-    run: (ctx, { slug }) =>
-      ctx.load({
-        path: `/api/v1/events/${encodeURIComponent(slug)}/registrations`,
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ name: "Bench Attendee", email: "bench-[<id>]@example.org", consent: true }),
-        idReplacement: true,
-        connections: RUSH_CONNECTIONS,
-      }),
+    run: (ctx, { slug }) => ctx.load({ ...registrationLoad(slug), connections: RUSH_CONNECTIONS }),
     baselineName: "bare-insert",
     target: 0.5,
     related: ["healthz"],
