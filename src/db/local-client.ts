@@ -14,8 +14,8 @@ import { GroupCommitter } from "./group-commit.js";
  *   The engine already knows (`reader`).
  *
  * It speaks the subset of @libsql/client's Client that drizzle and src/db/batch.ts use
- * (execute, batch, migrate, executeMultiple, close) with the same results: rows are arrays
- * whose columns are also readable by name, integers come back as numbers. One connection, as
+ * (execute, batch, migrate, executeMultiple, close) with the same results: rows readable by
+ * column name and by index, integers as numbers, the same errors. One connection, as
  * @libsql/client uses for `:memory:`; for a file every call is synchronous underneath, so a
  * second connection in the same process would only wait for the first.
  *
