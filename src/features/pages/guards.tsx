@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
-import type { AppEnv } from "../../lib/http.js";
+import { type AppEnv, setResponseHeader } from "../../lib/http.js";
 import { Problem } from "../../lib/problem.js";
 import { rateLimitRegistrations } from "../registrations/rate-limit.js";
 import { MessagePage, sendPage } from "./layout.js";
@@ -28,9 +28,9 @@ export const pageHeaders: MiddlewareHandler<AppEnv> = secureHeaders({
 /** Pages that show a capability token must not be stored by caches or leak it as a Referer. */
 export const tokenPage: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
-  c.header("Cache-Control", "no-store");
-  c.header("Referrer-Policy", "no-referrer");
-  c.header("X-Robots-Tag", "noindex");
+  setResponseHeader(c, "Cache-Control", "no-store");
+  setResponseHeader(c, "Referrer-Policy", "no-referrer");
+  setResponseHeader(c, "X-Robots-Tag", "noindex");
 };
 
 // hono/csrf: form posts must come from our own origin (the public URL, or the URL the request
