@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Instants are integer milliseconds since the epoch, UTC (drizzle maps them to Date).
@@ -276,8 +277,9 @@ export const registrationCounts = sqliteTable("registration_counts", {
 export const TOKEN_KINDS = ["manage", "join", "feed"] as const;
 
 /**
- * Capability tokens (manage page, personal join link, calendar feed). Only a SHA-256 hash is
- * stored; each email mints its own token, so any message can carry working links.
+ * Capability tokens (manage page, personal join link, calendar feed). Only a key is stored:
+ * the token's time prefix and a SHA-256 hash of it (lib/tokens.ts tokenKey); each email mints
+ * its own token, so any message can carry working links.
  */
 export const accessTokens = sqliteTable(
   "access_tokens",
@@ -291,7 +293,9 @@ export const accessTokens = sqliteTable(
   },
   (t) => [
     index("access_tokens_registration").on(t.registrationId),
-    index("access_tokens_attendee").on(t.attendeeId),
+    // Partial: only feed tokens have an attendee, so the manage and join tokens every
+    // registration and email mints leave this index (and its page in the COMMIT) alone.
+    index("access_tokens_attendee").on(t.attendeeId).where(sql`${t.attendeeId} IS NOT NULL`),
   ],
 );
 
@@ -327,7 +331,8 @@ export const outbox = sqliteTable(
   },
   (t) => [
     index("outbox_due").on(t.status, t.nextAttemptAt),
-    index("outbox_reminder").on(t.reminderId, t.status),
+    // Partial for the same reason: confirmations and invitations have no reminder.
+    index("outbox_reminder").on(t.reminderId, t.status).where(sql`${t.reminderId} IS NOT NULL`),
     index("outbox_registration").on(t.registrationId),
     index("outbox_event").on(t.eventId),
   ],

@@ -263,7 +263,7 @@ describe(`the calendar feed link on the manage page (${engine})`, () => {
     expect(res.headers.get("referrer-policy")).toBe("no-referrer");
     expect(res.text).toContain("Anyone who has it can see the events you registered for");
     const links = feedLinks(res.text);
-    expect(links.token).toMatch(/^[0-9a-z]{39}$/);
+    expect(links.token).toMatch(/^[0-9a-z]{48}$/);
     expect(links.https).toBe(`${ORIGIN}/feeds/${links.token}/calendar.ics`);
     expect(links.webcal).toBe(`webcal://events.example.org/feeds/${links.token}/calendar.ics`);
     expect(res.text).toContain(`id="feed-url" value="${links.https}" readonly=""`);
@@ -301,7 +301,7 @@ describe(`the calendar feed link on the manage page (${engine})`, () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(res.text).toContain("Your earlier feed links no longer work");
     const second = feedLinks(res.text);
-    expect(second.token).toMatch(/^[0-9a-z]{39}$/);
+    expect(second.token).toMatch(/^[0-9a-z]{48}$/);
     expect(second.token).not.toBe(first.token);
 
     expect((await t.request("GET", new URL(first.https!).pathname)).status).toBe(404);

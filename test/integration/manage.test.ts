@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { accessTokens, attendees, registrations } from "../../src/db/schema.js";
+import { sha256Hex } from "../../src/lib/tokens.js";
 import { createTestApp, engine, type TestApp } from "../support/app.js";
 import { makeEvent } from "../support/events.js";
 import { outboxRows, registerFor } from "../support/registrations.js";
@@ -42,7 +43,7 @@ describe(`the manage page (${engine})`, () => {
     expect(res.headers.get("referrer-policy")).toBe("no-referrer");
     expect(res.text).toContain("Confirmed: you have a seat.");
     expect(res.text).toContain("owner@example.org");
-    expect(res.text).toMatch(/href="\/j\/[0-9a-z]{39}"/);
+    expect(res.text).toMatch(/href="\/j\/[0-9a-z]{48}"/);
     expect(res.text).toContain(`action="/r/${a.token}/cancel"`);
     expect(res.text).toContain(`action="/r/${a.token}/erase"`);
     // Invariant 7: no one else's address, and never the meeting link itself.
@@ -68,6 +69,27 @@ describe(`the manage page (${engine})`, () => {
     expect(hall.text).not.toContain("/j/");
     const joinTokens = await t.db.select().from(accessTokens).where(eq(accessTokens.kind, "join"));
     expect(joinTokens).toEqual([]);
+  });
+
+  it("still opens a link minted before tokens began with their time (39 characters, stored under its bare hash)", async () => {
+    const t = await createTestApp();
+    const key = await t.key();
+    const e = await makeEvent(t, key, { capacity: 5 });
+    await registered(t, e.slug, "early@example.org", { name: "Early Bird" });
+    const [reg] = await t.db.select({ id: registrations.id }).from(registrations);
+    const legacy = "0123456789abcdefghjkmnpqrstvwxyz0123456";
+    expect(legacy).toHaveLength(39);
+    await t.db.insert(accessTokens).values({
+      hash: await sha256Hex(legacy),
+      kind: "manage",
+      registrationId: reg!.id,
+      createdAt: new Date("2026-01-01T00:00:00Z"),
+    });
+    const res = await t.request("GET", `/r/${legacy}`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("Early Bird");
+    // The same characters under the new key scheme are no token at all.
+    expect((await t.request("GET", `/r/${legacy.slice(1)}x`)).status).toBe(404);
   });
 
   it("answers an unknown or malformed token with an HTML 404", async () => {

@@ -238,7 +238,7 @@ describe(`the registration form (${engine})`, () => {
     const res = await postForm(t, `/events/${e.slug}/register`, fields);
     expect(res.status).toBe(200);
     expect(res.text).toContain("You are registered");
-    expect(res.text).toMatch(/href="https:\/\/events\.example\.org\/r\/[0-9a-z]{39}"/);
+    expect(res.text).toMatch(/href="https:\/\/events\.example\.org\/r\/[0-9a-z]{48}"/);
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(res.headers.get("referrer-policy")).toBe("no-referrer");
     const [reg] = await t.db.select().from(registrations);

@@ -11,7 +11,7 @@ describe(`registering for an event (${engine})`, () => {
     const res = await registerFor(t, e.slug, { name: "Ada", email: "  Ada@Example.ORG " });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: "confirmed", position: null });
-    expect(res.body.manageUrl).toMatch(/^https:\/\/events\.example\.org\/r\/[0-9a-z]{39}$/);
+    expect(res.body.manageUrl).toMatch(/^https:\/\/events\.example\.org\/r\/[0-9a-z]{48}$/);
     const rows = await outboxRows(t);
     expect(rows.map((r) => r.template)).toEqual(["registration.confirmed"]);
     expect(JSON.stringify(rows)).not.toContain(res.body.manageUrl.split("/r/")[1]);

@@ -1,5 +1,5 @@
 import type { Deps } from "../../deps.js";
-import { sha256Hex } from "../../lib/tokens.js";
+import { tokenKey } from "../../lib/tokens.js";
 import { findEventWithRelations } from "../events/queries.js";
 import { feedCache } from "./feed-cache.js";
 import { fingerprint, loadEvents, loadPersonal, loadTopic, type Version } from "./feed-queries.js";
@@ -85,7 +85,7 @@ export function topicCalendar(deps: Deps, slug: string): CalendarSpec {
 export async function personalCalendar(deps: Deps, token: string): Promise<CalendarSpec> {
   const { db, config, clock } = deps;
   const now = clock.now();
-  const hash = TOKEN_RE.test(token) ? await sha256Hex(token) : null;
+  const hash = TOKEN_RE.test(token) ? await tokenKey(token) : null;
   let attendeeId: string | undefined;
   return {
     key: `feed:${hash}`,

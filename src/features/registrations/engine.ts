@@ -4,7 +4,7 @@ import type { Db } from "../../db/client.js";
 import { attendees, registrations } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { conflict, notFound } from "../../lib/problem.js";
-import { sha256Hex } from "../../lib/tokens.js";
+import { capabilityToken, tokenKey } from "../../lib/tokens.js";
 import { outboxForOp, outboxForRegistration, outboxId } from "../outbox/enqueue.js";
 
 /**
@@ -25,10 +25,10 @@ export interface RegistrationOutcome {
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
-/** A new random capability token and the hash that is stored for it. */
+/** A new capability token and the key that is stored for it (lib/tokens.ts tokenKey). */
 export async function mintToken(deps: Pick<Deps, "tokens">): Promise<{ token: string; hash: string }> {
-  const token = deps.tokens.secret(24);
-  return { token, hash: await sha256Hex(token) };
+  const token = capabilityToken(deps.tokens);
+  return { token, hash: await tokenKey(token) };
 }
 
 /**

@@ -2,7 +2,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { accessTokens, attendees, events, registrations } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { Problem } from "../../lib/problem.js";
-import { sha256Hex } from "../../lib/tokens.js";
+import { tokenKey } from "../../lib/tokens.js";
 import { validationProblem } from "../../lib/validate.js";
 import type { EventRow } from "../events/queries.js";
 import { readCache } from "../events/read-cache.js";
@@ -96,7 +96,7 @@ export async function findByToken(deps: Deps, token: string, kind: "manage" | "j
     .innerJoin(attendees, eq(attendees.id, registrations.attendeeId))
     .where(
       and(
-        eq(accessTokens.hash, await sha256Hex(token)),
+        eq(accessTokens.hash, await tokenKey(token)),
         eq(accessTokens.kind, kind),
         isNull(accessTokens.revokedAt),
       ),
