@@ -1,11 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
-import { sqlAll, sqlBatch } from "../../db/batch.js";
+import { q, sqlAll, sqlBatch } from "../../db/batch.js";
 import type { Db } from "../../db/client.js";
 import { attendees, registrations } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { conflict, notFound } from "../../lib/problem.js";
 import { capabilityToken, tokenKey } from "../../lib/tokens.js";
-import { outboxForOp, outboxForRegistration, outboxId } from "../outbox/enqueue.js";
+import { outboxForOp, outboxForRegistration } from "../outbox/enqueue.js";
 
 /**
  * The registration engine. Every transition is one db.batch of conditional statements, so
@@ -50,8 +50,9 @@ export async function register(
   const opId = deps.tokens.id("op");
   const regId = deps.tokens.id("reg");
   const manage = await mintToken(deps);
+  // q``: the texts of these statements are built once, not on every registration (the hot path).
   const results = await sqlBatch(db, [
-    sql`
+    q`
       INSERT INTO attendees (id, email, name, created_at, updated_at)
       VALUES (${deps.tokens.id("att")}, ${email}, ${input.name}, ${now}, ${now})
       ON CONFLICT (email) DO NOTHING`, // the first name given stays: knowing an address must not let anyone rename its owner
@@ -60,7 +61,7 @@ export async function register(
     // The seat decision is taken once (MATERIALIZED keeps SQLite from copying it into each
     // CASE) from the trigger-kept registration_counts, and the next waitlist number comes from
     // three index lookups rather than a scan.
-    sql`
+    q`
       WITH s AS MATERIALIZED (
         SELECT e.id, e.waitlist,
                (e.capacity IS NULL OR coalesce((SELECT confirmed FROM registration_counts
@@ -83,13 +84,14 @@ export async function register(
         consent_at = excluded.consent_at, updated_at = excluded.updated_at, confirmed_at = excluded.confirmed_at,
         cancelled_at = NULL, op_id = excluded.op_id
       WHERE registrations.status = 'cancelled'`,
-    sql`
+    q`
       INSERT INTO access_tokens (hash, kind, registration_id, created_at)
       SELECT ${manage.hash}, 'manage', id, ${now} FROM registrations WHERE op_id = ${opId}`,
-    // One outbox statement for both outcomes (same dedupe key as outboxForOp would write).
-    sql`
+    // One outbox statement for both outcomes (same dedupe key as outboxForOp would write, and
+    // outboxId's id written out, since a q`` text is fixed).
+    q`
       INSERT INTO outbox (id, dedupe_key, channel, template, params, event_id, registration_id, status, attempts, next_attempt_at, created_at)
-      SELECT ${outboxId(now)}, 'reg:' || r.id || ':' || ${opId}, 'email',
+      SELECT 'msg_' || printf('%012x', ${now}) || lower(hex(randomblob(8))), 'reg:' || r.id || ':' || ${opId}, 'email',
              CASE r.status WHEN 'confirmed' THEN 'registration.confirmed' ELSE 'registration.waitlisted' END,
              json_object('registrationId', r.id), r.event_id, r.id, 'pending', 0, ${now}, ${now}
       FROM registrations r WHERE r.op_id = ${opId}
@@ -97,7 +99,7 @@ export async function register(
     // The answer itself, so no second round trip for outcomeOf. A registration written here
     // that waits took the number after every other (max + 1 above), so it is last in the
     // queue: its place is the number waiting, one row read instead of a count.
-    sql`SELECT r.id, r.status,
+    q`SELECT r.id, r.status,
           CASE WHEN r.status = 'waitlisted' THEN
             (SELECT waitlisted FROM registration_counts WHERE event_id = r.event_id) END AS position
         FROM registrations r WHERE r.op_id = ${opId}`,
