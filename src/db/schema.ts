@@ -274,6 +274,16 @@ export const registrationCounts = sqliteTable("registration_counts", {
   waitlisted: integer("waitlisted").notNull().default(0),
 });
 
+/**
+ * Counters that triggers bump on every change of a table (migration 0009): a reader that sees
+ * the same count knows the table has not changed since, without reading it ("events": the
+ * calendar feed's version check, feed-queries.ts).
+ */
+export const changeCounters = sqliteTable("change_counters", {
+  name: text("name").primaryKey(),
+  n: integer("n").notNull().default(0),
+});
+
 export const TOKEN_KINDS = ["manage", "join", "feed"] as const;
 
 /**

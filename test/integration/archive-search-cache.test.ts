@@ -1,4 +1,6 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { events } from "../../src/db/schema.js";
 import { createTestApp, engine } from "../support/app.js";
 import { makeEvent } from "../support/events.js";
 
@@ -43,5 +45,18 @@ describe(`cached archive searches never go stale (${engine})`, () => {
 
     await t.request("POST", `/api/v1/events/${first.slug}/cancel`, { key });
     expect(slugs(await search("q=drones"))).toEqual([later.slug]);
+  });
+
+  it("shows a change made straight in the database, outside the app, immediately", async () => {
+    const t = await createTestApp({ now: "2026-03-01T12:00:00Z" });
+    const key = await t.key(["admin"]);
+    const kept = await makeEvent(t, key, { title: "Sanctions that worked", startsAt: "2026-02-10T12:00" });
+    const pulled = await makeEvent(t, key, { title: "Sanctions that failed", startsAt: "2026-02-11T12:00" });
+    const search = () => t.request("GET", "/api/v1/archive?q=sanctions");
+    expect(slugs(await search()).sort()).toEqual([kept.slug, pulled.slug].sort());
+
+    // An operator takes one event back to draft by hand: no revision, no updated_at.
+    await t.db.update(events).set({ status: "draft" }).where(eq(events.slug, pulled.slug));
+    expect(slugs(await search())).toEqual([kept.slug]);
   });
 });

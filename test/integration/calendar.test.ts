@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { events } from "../../src/db/schema.js";
 import { createTestApp, engine, type TestApp } from "../support/app.js";
 import { makeEvent } from "../support/events.js";
 
@@ -130,6 +131,20 @@ describe(`the public calendar feed (${engine})`, () => {
     expect(unfold(v3.text)).toContain("Now with a summary");
     const since = { "if-modified-since": v1.headers.get("last-modified")! };
     expect((await get(t, "/calendar.ics", since)).status).toBe(200);
+  });
+
+  it("changes its validators when an event is changed outside the app, straight in the database", async () => {
+    const { t, key } = await setup();
+    await makeEvent(t, key, { title: "Edited by hand" });
+    const before = await get(t, "/calendar.ics");
+    const etag = before.headers.get("etag")!;
+    expect((await get(t, "/calendar.ics", { "if-none-match": etag })).status).toBe(304);
+    await t.db
+      .update(events)
+      .set({ summary: "Fixed by an operator", updatedAt: new Date("2026-01-15T12:30:00Z") });
+    const after = await get(t, "/calendar.ics", { "if-none-match": etag });
+    expect(after.status).toBe(200);
+    expect(unfold(after.text)).toContain("Fixed by an operator");
   });
 
   it("changes its validators when an event ages out of the 30-day window", async () => {

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { sqlAll } from "../../db/batch.js";
 import type { Db } from "../../db/client.js";
+import { eventsChangeCount, type Kept, stillHolds } from "../events/change-count.js";
 import { type ArchivePage, type ArchiveSearch, searchArchive } from "./search.js";
 
 /**
@@ -17,14 +18,34 @@ import { type ArchivePage, type ArchiveSearch, searchArchive } from "./search.js
  */
 const MAX_ENTRIES = 500;
 const caches = new WeakMap<Db, Map<string, ArchivePage>>();
+const versions = new WeakMap<Db, Kept<string>>();
 
+/**
+ * Counting the archive reads every past event's index entry (5,000: most of a cached search's
+ * cost), so the version is kept while the events change count (events/change-count.ts) stays
+ * the same and no further event has ended; the next end is where a kept version expires.
+ */
 export async function archiveVersion(db: Db, now: Date): Promise<string> {
-  const [row] = await sqlAll<{ n: number; u: number | null; r: number }>(
+  const at = now.getTime();
+  const count = await eventsChangeCount(db);
+  const kept = versions.get(db);
+  if (stillHolds(kept, count, at)) return kept.value;
+  const [row] = await sqlAll<{ n: number; u: number | null; r: number; next: number | null }>(
     db,
-    sql`SELECT count(*) AS n, max(updated_at) AS u, total(revision) AS r
-        FROM events WHERE status = 'published' AND ends_at <= ${now.getTime()}`,
+    sql`SELECT count(*) AS n, max(updated_at) AS u, total(revision) AS r,
+          (SELECT min(ends_at) FROM events WHERE status = 'published' AND ends_at > ${at}) AS next
+        FROM events WHERE status = 'published' AND ends_at <= ${at}`,
   );
-  return `${row?.n ?? 0}.${row?.u ?? 0}.${row?.r ?? 0}`;
+  const version = `${row?.n ?? 0}.${row?.u ?? 0}.${row?.r ?? 0}`;
+  if (count === null) versions.delete(db);
+  else
+    versions.set(db, {
+      count,
+      readAt: at,
+      validUntil: row?.next ?? Number.POSITIVE_INFINITY,
+      value: version,
+    });
+  return version;
 }
 
 export async function cachedSearchArchive(db: Db, f: ArchiveSearch): Promise<ArchivePage> {

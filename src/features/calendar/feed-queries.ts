@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { accessTokens, attendees, events, eventTopics, registrations, topics } from "../../db/schema.js";
+import { eventsChangeCount, type Kept, stillHolds } from "../events/change-count.js";
 import { type EventRow, loadRelations, type Relations } from "../events/queries.js";
 
 /**
@@ -69,6 +70,12 @@ const agedOut = (changedAt: SQL) =>
 /** Prepared queries for one database handle. */
 export class VersionQueries {
   private readonly all;
+  /**
+   * The all-events version as last read, until the events change count moves or its first
+   * member ages out: the members and their revisions are the same until then.
+   */
+  private allVersion: Kept<Version> | undefined;
+  private readonly db: Db;
   private readonly allLeft;
   private readonly topic;
   private readonly topicLeft;
@@ -78,7 +85,12 @@ export class VersionQueries {
   private readonly eventById;
 
   constructor(db: Db) {
-    this.all = db.select(memberAggregates).from(events).where(inWindow(since)).prepare();
+    this.all = db
+      .select({ ...memberAggregates, nextOut: sql<number | null>`min(${agesOutAt})` })
+      .from(events)
+      .where(inWindow(since))
+      .prepare();
+    this.db = db;
     this.allLeft = db
       .select({ left: agedOut(sql`${events.updatedAt}`) })
       .from(events)
@@ -165,9 +177,21 @@ export class VersionQueries {
       .prepare();
   }
 
+  /**
+   * The feed every calendar app polls. Its version aggregates over every member (500 events:
+   * most of a 304's cost), so it is kept while the trigger-kept events count stays the same
+   * and no member has aged out: one row read instead. The count is read first, so a version
+   * kept is never older than the count it is kept under.
+   */
   async allEvents(now: Date): Promise<Version> {
-    const [r] = await this.all.all({ since: now.getTime() - WINDOW_MS });
-    return { fingerprint: fingerprint([r?.n, r?.rev, r?.upd, num(r?.last)]), last: num(r?.last) };
+    const at = now.getTime();
+    const count = await eventsChangeCount(this.db);
+    if (stillHolds(this.allVersion, count, at)) return this.allVersion.value;
+    const [r] = await this.all.all({ since: at - WINDOW_MS });
+    const version = { fingerprint: fingerprint([r?.n, r?.rev, r?.upd, num(r?.last)]), last: num(r?.last) };
+    const validUntil = num(r?.nextOut) ?? Number.POSITIVE_INFINITY;
+    this.allVersion = count === null ? undefined : { count, readAt: at, validUntil, value: version };
+    return version;
   }
 
   async allEventsLeft(now: Date): Promise<number | null> {
