@@ -44,7 +44,8 @@ const texts = new WeakMap<TemplateStringsArray, string>();
 /**
  * Like drizzle's sql``, for statements on hot paths: every `${value}` is a parameter (never a
  * fragment), so the text is the same on every call and is built once per call site. drizzle
- * walks its chunks and rebuilds the text each time, which cost a registration ~15 us.
+ * walks its chunks and rebuilds the text each time: for the registration's five statements that
+ * was ~20% of the request (bench: 2,700-3,000 -> 3,300-3,500 req/s).
  */
 export function q(strings: TemplateStringsArray, ...params: unknown[]): Query {
   let text = texts.get(strings);
