@@ -276,8 +276,8 @@ export const registrationCounts = sqliteTable("registration_counts", {
 
 /**
  * Counters that triggers bump on every change of a table (migration 0009): a reader that sees
- * the same count knows the table has not changed since, without reading it ("events": the
- * calendar feed's version check, feed-queries.ts).
+ * the same count knows the table has not changed since, without reading it. "events" backs the
+ * calendar feed's and the archive's versions (features/events/change-count.ts).
  */
 export const changeCounters = sqliteTable("change_counters", {
   name: text("name").primaryKey(),

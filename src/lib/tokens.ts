@@ -30,13 +30,14 @@ export function randomBase32(chars: number): string {
   return out;
 }
 
+const TIME_CHARS = 9;
+
 /**
  * The creation time (ms) as 9 base32 characters, which sort in time order. Ids and capability
  * tokens start with it so that new rows go in at the right edge of their key's index: a random
  * key puts each new row on a random page, which the next COMMIT must write out.
  */
 export const timePrefix = () => Date.now().toString(32).padStart(TIME_CHARS, "0");
-const TIME_CHARS = 9;
 
 export const cryptoTokens: TokenGenerator = {
   id: (prefix) => `${prefix}_${timePrefix()}${randomBase32(12)}`,
