@@ -1,0 +1,2 @@
+DROP INDEX `outbox_registration`;--> statement-breakpoint
+DROP INDEX `outbox_event`;
