@@ -75,7 +75,6 @@ export class VersionQueries {
    * member ages out: the members and their revisions are the same until then.
    */
   private allVersion: Kept<Version> | undefined;
-  private readonly db: Db;
   private readonly allLeft;
   private readonly topic;
   private readonly topicLeft;
@@ -84,13 +83,12 @@ export class VersionQueries {
   private readonly eventBySlug;
   private readonly eventById;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.all = db
       .select({ ...memberAggregates, nextOut: sql<number | null>`min(${agesOutAt})` })
       .from(events)
       .where(inWindow(since))
       .prepare();
-    this.db = db;
     this.allLeft = db
       .select({ left: agedOut(sql`${events.updatedAt}`) })
       .from(events)
