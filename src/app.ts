@@ -7,6 +7,7 @@ import { recordingRoutes } from "./features/archive/recordings-routes.js";
 import { archivePageRoutes } from "./features/archive/search-pages.js";
 import { auditRoutes } from "./features/audit/routes.js";
 import { apiKeyRoutes } from "./features/auth/routes.js";
+import { authenticate } from "./features/auth/service.js";
 import { briefRoutes } from "./features/briefs/routes.js";
 import { calendarRoutes } from "./features/calendar/routes.js";
 import { eventRoutes } from "./features/events/routes.js";
@@ -30,7 +31,10 @@ export function createApp(deps: Deps) {
   const metrics = new Metrics();
   const app = new Hono<AppEnv>();
   app.use(
-    requestContext(deps, (c, ms) => metrics.record(c.req.method, c.req.routePath, c.res.status, ms)),
+    requestContext(deps, {
+      authenticate,
+      onDone: (c, ms) => metrics.record(c.req.method, c.req.routePath, c.res.status, ms),
+    }),
     secureHeaders(),
   );
   app.onError(onError);

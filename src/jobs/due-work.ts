@@ -1,10 +1,8 @@
-import { lt, sql } from "drizzle-orm";
-import { sqlAll, sqlBatch } from "../db/batch.js";
-import { rateLimits } from "../db/schema.js";
 import type { Deps } from "../deps.js";
+import { pruneRateLimits } from "../features/limits/index.js";
 import { type DispatchReport, dispatchOutbox } from "../features/outbox/dispatcher.js";
 import { type FanoutReport, fanOutDueReminders } from "../features/reminders/fanout.js";
-import { planStatements } from "../features/reminders/schedule.js";
+import { repairMissingPlans } from "../features/reminders/schedule.js";
 
 /**
  * Outbox rows claimed at a time (was 50). Sending a fan-out of thousands of reminders, small
@@ -22,9 +20,6 @@ const BATCH = 200;
  * the process's monotonic timer, not the injected clock: it bounds the work, it is not domain time.
  */
 const RUN_BUDGET_MS = 50_000;
-/** rate_limits.window counts minutes (see registrations/rate-limit.ts); keep the last hour. */
-const RATE_WINDOW_MS = 60_000;
-const KEEP_RATE_LIMITS_MS = 60 * 60_000;
 
 export interface DueWorkReport {
   reminders: FanoutReport;
@@ -49,7 +44,7 @@ export interface DueWorkReport {
  */
 export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Promise<DueWorkReport> {
   const started = performance.now();
-  const plansRepaired = await repairPlans(deps, now);
+  const plansRepaired = await repairMissingPlans(deps, now);
   const reminders = await fanOutDueReminders(deps, now);
   // One dispatch that claims BATCH after BATCH while the previous one came back full and the
   // budget lasts; it claims the next as the last row of the current one starts, so the sends in
@@ -69,36 +64,6 @@ export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Prom
       },
     });
   }
-  const oldest = Math.floor((now.getTime() - KEEP_RATE_LIMITS_MS) / RATE_WINDOW_MS);
-  const deleted = await deps.db
-    .delete(rateLimits)
-    .where(lt(rateLimits.window, oldest))
-    .returning({ key: rateLimits.key });
-  return { reminders, outbox, batches, plansRepaired, rateLimitsDeleted: deleted.length };
-}
-
-async function repairPlans(deps: Deps, now: Date): Promise<number> {
-  const rows = await sqlAll<{
-    id: string;
-    starts_at: number;
-    time_zone: string;
-    reminders: string;
-  }>(
-    deps.db,
-    sql`SELECT e.id, e.starts_at, e.time_zone, e.reminders FROM events e
-        WHERE e.status = 'published' AND e.starts_at > ${now.getTime()} AND e.reminders <> '[]'
-          AND NOT EXISTS (SELECT 1 FROM reminders m WHERE m.event_id = e.id AND m.kind = 'before_start')
-        LIMIT 20`,
-  );
-  for (const e of rows) {
-    const ev = {
-      id: e.id,
-      status: "published" as const,
-      startsAt: new Date(e.starts_at),
-      timeZone: e.time_zone,
-      reminders: JSON.parse(e.reminders) as string[],
-    };
-    await sqlBatch(deps.db, planStatements(ev, now));
-  }
-  return rows.length;
+  const rateLimitsDeleted = await pruneRateLimits(deps, now);
+  return { reminders, outbox, batches, plansRepaired, rateLimitsDeleted };
 }

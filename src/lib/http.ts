@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Deps } from "../deps.js";
-import type { Principal } from "../features/auth/service.js";
+import type { Authenticator, Principal } from "./access.js";
 import { Problem } from "./problem.js";
 
 export type AppEnv = {
@@ -10,6 +10,7 @@ export type AppEnv = {
     deps: Deps;
     requestId: string;
     principal?: Principal;
+    authenticate: Authenticator;
   };
 };
 
@@ -18,13 +19,15 @@ const REQUEST_ID_RE = /^[\w.-]{1,64}$/;
 /** Request id (kept from the caller when well-formed) and one JSON access-log line per request. */
 export function requestContext(
   deps: Deps,
-  onDone?: (c: Context<AppEnv>, ms: number) => void,
+  opts: { authenticate: Authenticator; onDone?: (c: Context<AppEnv>, ms: number) => void },
 ): MiddlewareHandler<AppEnv> {
+  const { authenticate, onDone } = opts;
   return async (c, next) => {
     const incoming = c.req.header("x-request-id");
     const requestId = incoming && REQUEST_ID_RE.test(incoming) ? incoming : deps.tokens.id("req");
     c.set("deps", deps);
     c.set("requestId", requestId);
+    c.set("authenticate", authenticate);
     const started = performance.now();
     await next();
     setResponseHeader(c, "X-Request-Id", requestId);

@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-
 /**
  * Random identifiers and secrets; the same code runs on Node and in workerd (nodejs_compat).
  */
@@ -44,13 +42,32 @@ export const cryptoTokens: TokenGenerator = {
   secret: (bytes = 32) => randomBase32(Math.ceil((bytes * 8) / 5)),
 };
 
+/** A SHA-256 implementation returning lower-case hex. */
+export type Sha256 = (value: string) => string | Promise<string>;
+
+const webCryptoSha256: Sha256 = async (value) => {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value));
+  let out = "";
+  for (const b of new Uint8Array(digest)) out += b.toString(16).padStart(2, "0");
+  return out;
+};
+
+let sha256Impl: Sha256 = webCryptoSha256;
+
 /**
- * SHA-256 as hex. node:crypto (also in workerd with nodejs_compat) hashes synchronously;
- * Web Crypto's digest goes through a thread pool, which costs more than the hash itself for
- * the short tokens we hash on every registration and every token lookup.
+ * Lets the Node entry swap in node:crypto's synchronous hash (src/runtime/node-hash.ts): Web
+ * Crypto's digest goes through a thread pool, which on Node costs more than the hash itself for
+ * the short tokens hashed on every registration and token lookup. Both give the same bytes, so
+ * the choice is speed only; this module itself imports no node:* module, so the Worker bundle
+ * (Web Crypto) never reaches one.
  */
+export function useSha256(impl: Sha256): void {
+  sha256Impl = impl;
+}
+
+/** SHA-256 as hex. */
 export async function sha256Hex(value: string): Promise<string> {
-  return createHash("sha256").update(value).digest("hex");
+  return sha256Impl(value);
 }
 
 /** Random characters of a capability token: 24 bytes, 192 bits. */
@@ -76,6 +93,14 @@ export function capabilityToken(tokens: Pick<TokenGenerator, "secret">): string 
 export async function tokenKey(token: string): Promise<string> {
   const hash = await sha256Hex(token);
   return token.length === TOKEN_LENGTH ? token.slice(0, TIME_CHARS) + hash : hash;
+}
+
+/** A new capability token and the key that is stored for it (tokenKey). */
+export async function mintToken(deps: {
+  tokens: Pick<TokenGenerator, "secret">;
+}): Promise<{ token: string; hash: string }> {
+  const token = capabilityToken(deps.tokens);
+  return { token, hash: await tokenKey(token) };
 }
 
 /** Compares two strings without an early exit, so timing does not reveal the matching prefix. */

@@ -12,6 +12,7 @@ import { cryptoTokens } from "../lib/tokens.js";
 import { emlMailer } from "../mail/eml.js";
 import { httpMailer } from "../mail/http.js";
 import { smtpMailer } from "../mail/smtp.js";
+import { useNodeHashing } from "./node-hash.js";
 
 /** Opens (and for a local file, creates and migrates) the database named by the config. */
 export async function openNodeDb(config: Config): Promise<{ db: Db; close: () => void }> {
@@ -42,6 +43,7 @@ export function mailTarget(config: Config): string {
 }
 
 export async function buildNodeDeps(config: Config): Promise<Deps & { close: () => void }> {
+  useNodeHashing();
   const { db, close } = await openNodeDb(config);
   return {
     db,

@@ -1,8 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { accessTokens, attendees, registrations } from "../../src/db/schema.js";
-import { mintToken } from "../../src/features/registrations/engine.js";
-import { cryptoTokens } from "../../src/lib/tokens.js";
+import { cryptoTokens, mintToken } from "../../src/lib/tokens.js";
 import { createTestApp, engine, type TestApp, type TestResponse } from "../support/app.js";
 import { makeEvent } from "../support/events.js";
 import { registerFor } from "../support/registrations.js";

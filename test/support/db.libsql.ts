@@ -1,6 +1,10 @@
 import { type Db, libsqlDb, prepareLocalClient } from "../../src/db/client.js";
 import { migrateLibsql } from "../../src/db/migrate-node.js";
 import { openClient } from "../../src/db/open-node.js";
+import { useNodeHashing } from "../../src/runtime/node-hash.js";
+
+// The Node server hashes tokens with node:crypto (src/runtime/node-hash.ts); so do these tests.
+useNodeHashing();
 
 export const engine = "libsql" as const;
 

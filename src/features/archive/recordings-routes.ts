@@ -1,10 +1,10 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import type { Scope } from "../../db/schema.js";
+import { actorOf, hasScope, optionalScope, requireScope } from "../../lib/access.js";
 import type { AppEnv } from "../../lib/http.js";
 import { IdOrSlugParam } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
-import { actorOf, hasScope, optionalScope, requireScope } from "../auth/middleware.js";
 import { authenticate } from "../auth/service.js";
 import {
   ChaptersPut,

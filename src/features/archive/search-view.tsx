@@ -1,6 +1,6 @@
 import type { FieldError } from "../../lib/problem.js";
-import { FORMAT_LABEL, formatRange, isoInZone } from "../pages/format.js";
-import { Layout } from "../pages/layout.js";
+import { FORMAT_LABEL, formatRange, isoInZone } from "../../web/format.js";
+import { Layout } from "../../web/layout.js";
 import type { ArchiveItem, SnippetSegment } from "./search.js";
 import type { Facets } from "./search-facets.js";
 

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { requireScope } from "../../lib/access.js";
 import type { AppEnv } from "../../lib/http.js";
 import { Limit } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
-import { requireScope } from "../auth/middleware.js";
 import { listAudit } from "./service.js";
 
 const AuditQuery = z.object({

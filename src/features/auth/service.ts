@@ -2,17 +2,10 @@ import { desc, eq } from "drizzle-orm";
 import { type Statement, sqlBatch } from "../../db/batch.js";
 import type { Db } from "../../db/client.js";
 import { apiKeys, type Scope } from "../../db/schema.js";
+import type { Principal } from "../../lib/access.js";
 import type { Clock } from "../../lib/clock.js";
 import { notFound } from "../../lib/problem.js";
 import { constantTimeEqual, randomBase32, sha256Hex, type TokenGenerator } from "../../lib/tokens.js";
-
-/** Who is calling: the API key behind a staff request. */
-export interface Principal {
-  keyId: string;
-  keyName: string;
-  keyPrefix: string;
-  scopes: Scope[];
-}
 
 export interface KeyView {
   id: string;

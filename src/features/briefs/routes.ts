@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { BRIEF_KINDS } from "../../db/schema.js";
+import { actorOf, requireScope } from "../../lib/access.js";
 import type { AppEnv } from "../../lib/http.js";
 import { HttpUrl, Limit, optionalText, Slug, SlugParam } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
 import { RelatedEventOut } from "../archive/related.js";
-import { actorOf, requireScope } from "../auth/middleware.js";
 import {
   createBrief,
   decodeCursor,

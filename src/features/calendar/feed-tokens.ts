@@ -3,8 +3,7 @@ import type { Config } from "../../config.js";
 import { sqlBatch } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
 import { notFound } from "../../lib/problem.js";
-import { constantTimeEqual } from "../../lib/tokens.js";
-import { mintToken } from "../registrations/engine.js";
+import { constantTimeEqual, mintToken } from "../../lib/tokens.js";
 
 /**
  * Personal calendar feeds. A feed token (access_tokens.kind = 'feed', attendee_id set) is a

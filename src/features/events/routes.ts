@@ -1,9 +1,9 @@
 import { Hono } from "hono";
+import { actorOf, optionalScope, requireScope } from "../../lib/access.js";
 import type { AppEnv } from "../../lib/http.js";
 import { notFound, Problem } from "../../lib/problem.js";
 import { IdOrSlugParam } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
-import { actorOf, optionalScope, requireScope } from "../auth/middleware.js";
 import { findEventWithRelations, listEvents } from "./queries.js";
 import { etagOf, readCache } from "./read-cache.js";
 import { EventCreate, EventListQuery, EventOut, EventPage, EventReschedule, EventUpdate } from "./schemas.js";

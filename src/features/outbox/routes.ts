@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { OUTBOX_STATUSES } from "../../db/schema.js";
+import { actorOf, requireScope } from "../../lib/access.js";
 import type { AppEnv } from "../../lib/http.js";
 import { Limit } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
-import { actorOf, requireScope } from "../auth/middleware.js";
 import { listMessages, retryMessage } from "./service.js";
 
 const tags = ["Outbox"];

@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
 import { sqlBatch } from "../../db/batch.js";
 import type { Deps, MailMessage } from "../../deps.js";
-import { sha256Hex } from "../../lib/tokens.js";
+import { mintToken, sha256Hex } from "../../lib/tokens.js";
 import { findEventWithRelations } from "../events/queries.js";
-import { mintToken } from "../registrations/engine.js";
 import { REMINDER_TEMPLATES, renderReminderMessage } from "../reminders/render.js";
 import { composeContent, type MessageFacts } from "./content.js";
 import type { Template } from "./enqueue.js";

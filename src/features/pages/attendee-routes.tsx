@@ -8,8 +8,8 @@ import { optOutReminders } from "../registrations/attendee-unsubscribe.js";
 import { findByToken } from "../registrations/service.js";
 import { JoinWaitPage, ManagePage, UnsubscribePage } from "./attendee-view.js";
 import { FeedLinkPage } from "./calendar-view.js";
-import { pageHeaders, sameOrigin, tokenPage } from "./guards.js";
-import { MessagePage, notFoundPage, sendPage } from "./layout.js";
+import { pageHeaders, sameOrigin, tokenPage } from "../../web/guards.js";
+import { MessagePage, notFoundPage, sendPage } from "../../web/layout.js";
 
 /**
  * The links only an attendee has: /r/{manage token} and /j/{join token}. Every answer is

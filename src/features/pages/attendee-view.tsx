@@ -4,8 +4,8 @@ import type { ManageView } from "../registrations/attendee-manage.js";
 import type { RegistrationOutcome } from "../registrations/engine.js";
 import { AddToCalendar, calendarWorthy, FeedSection } from "./calendar-view.js";
 import { eventPath, When } from "./event-view.js";
-import { formatInstant, startsIn } from "./format.js";
-import { Layout } from "./layout.js";
+import { formatInstant, startsIn } from "../../web/format.js";
+import { Layout } from "../../web/layout.js";
 
 const queue = (position: number | null) =>
   position ? `You are number ${position} in the queue.` : "You are in the queue.";

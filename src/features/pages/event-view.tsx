@@ -6,9 +6,9 @@ import type { Availability } from "../registrations/attendee-availability.js";
 import { AddToCalendar, calendarWorthy } from "./calendar-view.js";
 import type { FormValues } from "./form.js";
 import { RegistrationForm } from "./form-view.js";
-import { FORMAT_LABEL, formatInstant, formatRange, isoInZone } from "./format.js";
+import { FORMAT_LABEL, formatInstant, formatRange, isoInZone } from "../../web/format.js";
 import { eventJsonLd, scriptSafeJson } from "./jsonld.js";
-import { Layout } from "./layout.js";
+import { Layout } from "../../web/layout.js";
 
 export const eventPath = (slug: string) => `/events/${encodeURIComponent(slug)}`;
 

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { actorOf, requireScope } from "../../lib/access.js";
 import type { AppEnv } from "../../lib/http.js";
 import { HttpUrl, optionalText, Slug, SlugParam } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
-import { actorOf, requireScope } from "../auth/middleware.js";
 import { createPerson, deletePerson, getPerson, listPeople, personView, updatePerson } from "./service.js";
 
 // A blank string clears the field, so the database never holds "" next to null.

@@ -3,8 +3,9 @@ import type { Db } from "../../db/client.js";
 import { accessTokens } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { Problem } from "../../lib/problem.js";
+import { mintToken } from "../../lib/tokens.js";
 import { createFeedToken, rotateFeedToken } from "../calendar/feed-tokens.js";
-import { cancelRegistration, mintToken, outcomeOf } from "./engine.js";
+import { cancelRegistration, outcomeOf } from "./engine.js";
 import { findByToken } from "./service.js";
 
 export type ManageFound = NonNullable<Awaited<ReturnType<typeof findByToken>>>;

@@ -4,7 +4,7 @@ import type { Db } from "../../db/client.js";
 import { attendees, registrations } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { conflict, notFound } from "../../lib/problem.js";
-import { capabilityToken, tokenKey } from "../../lib/tokens.js";
+import { mintToken } from "../../lib/tokens.js";
 import { outboxForOp, outboxForRegistration } from "../outbox/enqueue.js";
 
 /**
@@ -24,12 +24,6 @@ export interface RegistrationOutcome {
 }
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
-
-/** A new capability token and the key that is stored for it (lib/tokens.ts tokenKey). */
-export async function mintToken(deps: Pick<Deps, "tokens">): Promise<{ token: string; hash: string }> {
-  const token = capabilityToken(deps.tokens);
-  return { token, hash: await tokenKey(token) };
-}
 
 /**
  * Registers an attendee. Returns `created: false` with the existing registration when this

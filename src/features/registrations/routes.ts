@@ -3,8 +3,8 @@ import { z } from "zod";
 import type { AppEnv } from "../../lib/http.js";
 import { notFound } from "../../lib/problem.js";
 import { describe, validate } from "../../lib/validate.js";
+import { rateLimitRegistrations } from "../limits/index.js";
 import { cancelRegistration } from "./engine.js";
-import { rateLimitRegistrations } from "./rate-limit.js";
 import { findByToken, registerForEvent } from "./service.js";
 
 const tags = ["Registrations (public)"];

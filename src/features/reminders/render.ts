@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
 import { sqlBatch } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
+import { mintToken } from "../../lib/tokens.js";
 import { type CalendarLinks, calendarLinks } from "../calendar/links.js";
 import { type EventWithRelations, findEventWithRelations } from "../events/queries.js";
 import { outgoing } from "../outbox/envelope.js";
 import type { OutboxMessageRow, Rendered } from "../outbox/templates.js";
-import { mintToken } from "../registrations/engine.js";
 import { composeRecordingNotice, composeReminder } from "./content.js";
 import { sendableUntil } from "./fanout.js";
 

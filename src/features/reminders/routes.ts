@@ -1,8 +1,8 @@
 import { Hono } from "hono";
+import { requireScope } from "../../lib/access.js";
 import type { AppEnv } from "../../lib/http.js";
 import { IdOrSlugParam } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
-import { requireScope } from "../auth/middleware.js";
 import { ReminderPlanOut, reminderPlan } from "./plan-view.js";
 
 /** Staff: an event's reminder plan and how delivery went. Offsets are set on the event itself. */

@@ -1,4 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
+import { sqlAll, sqlBatch } from "../../db/batch.js";
+import type { Deps } from "../../deps.js";
 import { dueInstant } from "./offsets.js";
 
 /** What the plan of an event depends on. */
@@ -80,4 +82,34 @@ export function planRecordingNotice(eventId: string, now: Date): SQL {
     WHERE e.id = ${eventId} AND e.status = 'published'
       AND EXISTS (SELECT 1 FROM recordings r WHERE r.event_id = e.id AND r.published = 1)
     ON CONFLICT (event_id, offset_iso) DO NOTHING`;
+}
+
+/**
+ * Plans reminders for published upcoming events that have none (events from before reminders
+ * existed; every event write plans its own event in its own batch). 20 a run.
+ */
+export async function repairMissingPlans(deps: Deps, now: Date): Promise<number> {
+  const rows = await sqlAll<{
+    id: string;
+    starts_at: number;
+    time_zone: string;
+    reminders: string;
+  }>(
+    deps.db,
+    sql`SELECT e.id, e.starts_at, e.time_zone, e.reminders FROM events e
+        WHERE e.status = 'published' AND e.starts_at > ${now.getTime()} AND e.reminders <> '[]'
+          AND NOT EXISTS (SELECT 1 FROM reminders m WHERE m.event_id = e.id AND m.kind = 'before_start')
+        LIMIT 20`,
+  );
+  for (const e of rows) {
+    const ev = {
+      id: e.id,
+      status: "published" as const,
+      startsAt: new Date(e.starts_at),
+      timeZone: e.time_zone,
+      reminders: JSON.parse(e.reminders) as string[],
+    };
+    await sqlBatch(deps.db, planStatements(ev, now));
+  }
+  return rows.length;
 }

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { actorOf, requireScope } from "../../lib/access.js";
 import type { AppEnv } from "../../lib/http.js";
 import { Slug, SlugParam } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
-import { actorOf, requireScope } from "../auth/middleware.js";
 import { createTopic, deleteTopic, getTopic, listTopics, topicView, updateTopic } from "./service.js";
 
 const TopicCreate = z.strictObject({ name: z.string().trim().min(1).max(120), slug: Slug.optional() });

@@ -2,9 +2,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
-import { type AppEnv, setResponseHeader } from "../../lib/http.js";
-import { Problem } from "../../lib/problem.js";
-import { rateLimitRegistrations } from "../registrations/rate-limit.js";
+import { type AppEnv, setResponseHeader } from "../lib/http.js";
+import { Problem } from "../lib/problem.js";
 import { MessagePage, sendPage } from "./layout.js";
 
 /**
@@ -67,27 +66,6 @@ export const sameOrigin: MiddlewareHandler<AppEnv> = async (c, next) => {
     );
   }
   await next();
-};
-
-/** The JSON API's per-address registration budget, with a page when it is spent. */
-export const formRateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
-  let passed = false;
-  try {
-    await rateLimitRegistrations(c, async () => {
-      passed = true;
-    });
-  } catch (err) {
-    if (!(err instanceof Problem) || err.status !== 429) throw err;
-    return sendPage(
-      c,
-      <MessagePage title="Too many registrations" org={c.var.deps.config.ORG_NAME} tone="warn">
-        <p>{`${err.detail ?? "Please try again in a minute."}`}</p>
-      </MessagePage>,
-      429,
-      err.headers ?? {},
-    );
-  }
-  if (passed) await next();
 };
 
 /** 20 questions of 5,000 characters fit in 128 KiB with room to spare. */

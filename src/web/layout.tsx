@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppEnv } from "../../lib/http.js";
+import type { AppEnv } from "../lib/http.js";
 import { SITE_CSS_URL } from "./assets.js";
 
 interface LayoutProps {

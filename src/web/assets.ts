@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../../lib/http.js";
+import type { AppEnv } from "../lib/http.js";
 
 /**
  * Our one stylesheet. It is small enough to live in the bundle, which keeps the Worker free of a

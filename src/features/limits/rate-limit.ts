@@ -1,5 +1,7 @@
-import { sql } from "drizzle-orm";
+import { lt, sql } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
+import { rateLimits } from "../../db/schema.js";
+import type { Deps } from "../../deps.js";
 import type { AppEnv } from "../../lib/http.js";
 import { Problem } from "../../lib/problem.js";
 
@@ -47,3 +49,16 @@ export const rateLimitRegistrations: MiddlewareHandler<AppEnv> = async (c, next)
   }
   await next();
 };
+
+/** Counters are kept an hour (windows count minutes), then dropped by the due work. */
+const KEEP_MS = 60 * 60_000;
+
+/** Deletes counters older than an hour; idempotent, so any number of schedulers may run it. */
+export async function pruneRateLimits(deps: Pick<Deps, "db">, now: Date): Promise<number> {
+  const oldest = Math.floor((now.getTime() - KEEP_MS) / WINDOW_MS);
+  const deleted = await deps.db
+    .delete(rateLimits)
+    .where(lt(rateLimits.window, oldest))
+    .returning({ key: rateLimits.key });
+  return deleted.length;
+}

@@ -1,9 +1,28 @@
 import type { MiddlewareHandler } from "hono";
-import type { Scope } from "../../db/schema.js";
-import type { AppEnv } from "../../lib/http.js";
-import { Problem } from "../../lib/problem.js";
-import { withDoc } from "../../lib/validate.js";
-import { authenticate } from "./service.js";
+import type { Scope } from "../db/schema.js";
+import type { AppEnv } from "./http.js";
+import { Problem } from "./problem.js";
+import { withDoc } from "./validate.js";
+
+/**
+ * Staff access: the scope checks every route uses. Which key is valid is the auth feature's
+ * business (it owns api_keys); createApp hands its `authenticate` to requestContext, which puts
+ * it on the request, so this shared layer never imports a feature.
+ */
+
+/** Who is calling: the API key behind a staff request. */
+export interface Principal {
+  keyId: string;
+  keyName: string;
+  keyPrefix: string;
+  scopes: Scope[];
+}
+
+/** Resolves a presented API key to its principal, or null when unknown or revoked. */
+export type Authenticator = (
+  deps: AppEnv["Variables"]["deps"],
+  presented: string,
+) => Promise<Principal | null>;
 
 const unauthorized = (detail: string) =>
   new Problem({
@@ -34,7 +53,7 @@ function checkKey(scope: Scope, optional: boolean): MiddlewareHandler<AppEnv> {
     if (header === undefined) throw unauthorized("Send a staff API key as `Authorization: Bearer cvn_...`.");
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthorized("Send a staff API key as `Authorization: Bearer cvn_...`.");
-    const principal = await authenticate(c.var.deps, match[1]!);
+    const principal = await c.var.authenticate(c.var.deps, match[1]!);
     if (!principal) throw unauthorized("The API key is unknown or revoked.");
     if (!hasScope(principal.scopes, scope)) {
       throw new Problem({
