@@ -1,6 +1,6 @@
 import type { Config } from "../../config.js";
-import type { BriefView } from "../briefs/service.js";
 import { Layout } from "../../web/layout.js";
+import type { BriefView } from "../briefs/service.js";
 import {
   BRIEF_KIND,
   briefPath,

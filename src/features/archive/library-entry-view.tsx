@@ -1,8 +1,8 @@
 import type { Config } from "../../config.js";
 import { BRIEF_RELATIONS } from "../../db/schema.js";
-import type { EventWithRelations, Relations } from "../events/queries.js";
 import { FORMAT_LABEL } from "../../web/format.js";
 import { Layout } from "../../web/layout.js";
+import type { EventWithRelations, Relations } from "../events/queries.js";
 import { clockLabel, durationLabel, KIND_LABEL, linkAt, playerFor } from "./library-embed.js";
 import {
   BRIEF_KIND,

@@ -1,10 +1,10 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../lib/http.js";
 import { Problem } from "../../lib/problem.js";
-import { getBrief, getBriefView, listBriefs } from "../briefs/service.js";
-import { findEventWithRelations } from "../events/queries.js";
 import { pageHeaders } from "../../web/guards.js";
 import { notFoundPage, sendPage } from "../../web/layout.js";
+import { getBrief, getBriefView, listBriefs } from "../briefs/service.js";
+import { findEventWithRelations } from "../events/queries.js";
 import { feedRoutes } from "./feeds.js";
 import { BriefPage, PersonPage, TopicPage } from "./library-catalog-view.js";
 import { PLAYER_ORIGINS } from "./library-embed.js";

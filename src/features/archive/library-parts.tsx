@@ -1,6 +1,6 @@
 import type { Child } from "hono/jsx";
-import type { Relations } from "../events/queries.js";
 import { formatRange, isoInZone } from "../../web/format.js";
+import type { Relations } from "../events/queries.js";
 import type { EventCard } from "./library-queries.js";
 
 /** Small pieces shared by the library pages. */

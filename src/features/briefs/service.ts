@@ -9,7 +9,6 @@ import { slugify } from "../../lib/slug.js";
 import { withUniqueSlug } from "../../lib/unique-slug.js";
 import { relatedEventsForBrief } from "../archive/related.js";
 import { type Actor, auditInsert } from "../audit/service.js";
-import { touchLinkedEvents } from "../events/touch.js";
 import { type PersonRow, resolvePeople } from "../people/service.js";
 import { resolveTopicIds, type TopicRow } from "../topics/service.js";
 
@@ -290,7 +289,6 @@ export async function updateBrief(deps: Deps, actor: Actor, slug: string, input:
   try {
     await deps.db.batch([
       deps.db.update(briefs).set(editable).where(eq(briefs.id, id)),
-      touchLinkedEvents(deps.db, "brief", id, row.updatedAt),
       ...linkWrites(deps.db, id, resolved.authors, resolved.topics),
       auditInsert(deps.db, row.updatedAt, actor, {
         action: "brief.update",

@@ -1,5 +1,7 @@
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../lib/http.js";
+import { pageHeaders, sameOrigin, tokenPage } from "../../web/guards.js";
+import { MessagePage, notFoundPage, sendPage } from "../../web/layout.js";
 import { resolveFeedJoin } from "../calendar/join.js";
 import { eraseAttendee } from "../registrations/attendee-erase.js";
 import { applyJoin, type JoinDecision, resolveJoin } from "../registrations/attendee-join.js";
@@ -8,8 +10,6 @@ import { optOutReminders } from "../registrations/attendee-unsubscribe.js";
 import { findByToken } from "../registrations/service.js";
 import { JoinWaitPage, ManagePage, UnsubscribePage } from "./attendee-view.js";
 import { FeedLinkPage } from "./calendar-view.js";
-import { pageHeaders, sameOrigin, tokenPage } from "../../web/guards.js";
-import { MessagePage, notFoundPage, sendPage } from "../../web/layout.js";
 
 /**
  * The links only an attendee has: /r/{manage token} and /j/{join token}. Every answer is

@@ -1,11 +1,11 @@
 import type { Config } from "../../config.js";
+import { formatInstant, startsIn } from "../../web/format.js";
+import { Layout } from "../../web/layout.js";
 import type { EventRow } from "../events/queries.js";
 import type { ManageView } from "../registrations/attendee-manage.js";
 import type { RegistrationOutcome } from "../registrations/engine.js";
 import { AddToCalendar, calendarWorthy, FeedSection } from "./calendar-view.js";
 import { eventPath, When } from "./event-view.js";
-import { formatInstant, startsIn } from "../../web/format.js";
-import { Layout } from "../../web/layout.js";
 
 const queue = (position: number | null) =>
   position ? `You are number ${position} in the queue.` : "You are in the queue.";

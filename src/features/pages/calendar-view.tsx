@@ -1,8 +1,8 @@
 import type { Config } from "../../config.js";
+import { Layout } from "../../web/layout.js";
 import { feedUrl, webcalUrl } from "../calendar/feed-tokens.js";
 import { calendarLinks } from "../calendar/links.js";
 import type { EventRow } from "../events/queries.js";
-import { Layout } from "../../web/layout.js";
 
 /** Whether "Add to calendar" makes sense: the event is on and not over yet. */
 export const calendarWorthy = (event: Pick<EventRow, "status" | "endsAt">, now: Date) =>

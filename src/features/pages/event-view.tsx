@@ -1,14 +1,14 @@
 import { raw } from "hono/html";
 import type { Config } from "../../config.js";
 import type { FieldError, Problem } from "../../lib/problem.js";
+import { FORMAT_LABEL, formatInstant, formatRange, isoInZone } from "../../web/format.js";
+import { Layout } from "../../web/layout.js";
 import type { EventRow, EventWithRelations, Relations } from "../events/queries.js";
 import type { Availability } from "../registrations/attendee-availability.js";
 import { AddToCalendar, calendarWorthy } from "./calendar-view.js";
 import type { FormValues } from "./form.js";
 import { RegistrationForm } from "./form-view.js";
-import { FORMAT_LABEL, formatInstant, formatRange, isoInZone } from "../../web/format.js";
 import { eventJsonLd, scriptSafeJson } from "./jsonld.js";
-import { Layout } from "../../web/layout.js";
 
 export const eventPath = (slug: string) => `/events/${encodeURIComponent(slug)}`;
 

@@ -2,17 +2,17 @@ import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../../lib/http.js";
 import { Problem } from "../../lib/problem.js";
+import { assetRoutes } from "../../web/assets.js";
+import { formBodyLimit, pageHeaders, sameOrigin, tokenPage } from "../../web/guards.js";
+import { notFoundPage, sendPage } from "../../web/layout.js";
 import { type EventWithRelations, findEventWithRelations, listEvents } from "../events/queries.js";
 import { availability } from "../registrations/attendee-availability.js";
 import { closedReason, eventFull, registerForEvent } from "../registrations/service.js";
-import { assetRoutes } from "../../web/assets.js";
 import { attendeeRoutes } from "./attendee-routes.js";
 import { ConfirmationPage } from "./attendee-view.js";
 import { EventListPage, EventPage, type RegistrationState } from "./event-view.js";
 import { checkForm, EMPTY_FORM, readForm } from "./form.js";
-import { formBodyLimit, pageHeaders, sameOrigin, tokenPage } from "../../web/guards.js";
 import { formRateLimit } from "./form-guard.js";
-import { notFoundPage, sendPage } from "../../web/layout.js";
 
 /** A published or cancelled event; drafts do not exist for the public. */
 async function publicEvent(c: Context<AppEnv>, slug: string): Promise<EventWithRelations | null> {

@@ -7,7 +7,6 @@ import { conflict, invalidField, notFound } from "../../lib/problem.js";
 import { slugify } from "../../lib/slug.js";
 import { withUniqueSlug } from "../../lib/unique-slug.js";
 import { type Actor, auditInsert } from "../audit/service.js";
-import { touchLinkedEvents } from "../events/touch.js";
 
 export type PersonRow = typeof people.$inferSelect;
 
@@ -91,7 +90,6 @@ export async function updatePerson(deps: Deps, actor: Actor, slug: string, input
   const changes = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
   const after: PersonRow = { ...before, ...changes, updatedAt: deps.clock.now() };
   await deps.db.batch([
-    touchLinkedEvents(deps.db, "person", before.id, after.updatedAt),
     deps.db
       .update(people)
       .set({

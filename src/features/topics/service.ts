@@ -7,7 +7,6 @@ import { conflict, invalidField, notFound } from "../../lib/problem.js";
 import { slugify } from "../../lib/slug.js";
 import { withUniqueSlug } from "../../lib/unique-slug.js";
 import { type Actor, auditInsert } from "../audit/service.js";
-import { touchLinkedEvents } from "../events/touch.js";
 
 export type TopicRow = typeof topics.$inferSelect;
 export const topicView = (t: TopicRow) => ({ slug: t.slug, name: t.name });
@@ -61,7 +60,6 @@ export async function updateTopic(deps: Deps, actor: Actor, slug: string, input:
   const before = await getTopic(deps.db, slug);
   const after = { ...before, ...input, updatedAt: deps.clock.now() };
   await deps.db.batch([
-    touchLinkedEvents(deps.db, "topic", before.id, after.updatedAt),
     deps.db
       .update(topics)
       .set({ name: after.name, updatedAt: after.updatedAt })
