@@ -4,19 +4,21 @@ import type { Deps } from "./deps.js";
 import { archiveApiRoutes } from "./features/archive/api-routes.js";
 import { libraryRoutes } from "./features/archive/library-pages.js";
 import { recordingRoutes } from "./features/archive/recordings-routes.js";
+import { RelatedEventOut, relatedEventsForBrief } from "./features/archive/related.js";
 import { archivePageRoutes } from "./features/archive/search-pages.js";
 import { auditRoutes } from "./features/audit/routes.js";
 import { apiKeyRoutes } from "./features/auth/routes.js";
 import { authenticate } from "./features/auth/service.js";
 import { briefRoutes } from "./features/briefs/routes.js";
 import { calendarRoutes } from "./features/calendar/routes.js";
-import { eventRoutes } from "./features/events/routes.js";
+import { eventRoutes } from "./features/events/index.js";
 import { renderDocs } from "./features/ops/docs.js";
 import { Metrics } from "./features/ops/metrics.js";
 import { opsRoutes } from "./features/ops/routes.js";
 import { outboxRoutes } from "./features/outbox/routes.js";
 import { pageRoutes } from "./features/pages/routes.js";
 import { peopleRoutes } from "./features/people/routes.js";
+import { programmeRoutes } from "./features/programme/index.js";
 import { registrationRoutes } from "./features/registrations/routes.js";
 import { staffRegistrationRoutes } from "./features/registrations/staff-routes.js";
 import { reminderRoutes } from "./features/reminders/routes.js";
@@ -43,6 +45,7 @@ export function createApp(deps: Deps) {
   app.route("/", opsRoutes(metrics));
   const api = new Hono<AppEnv>()
     .route("/", eventRoutes)
+    .route("/", programmeRoutes)
     .route("/", registrationRoutes)
     .route("/", staffRegistrationRoutes)
     .route("/", outboxRoutes)
@@ -51,7 +54,7 @@ export function createApp(deps: Deps) {
     .route("/", archiveApiRoutes)
     .route("/", topicRoutes)
     .route("/", peopleRoutes)
-    .route("/", briefRoutes)
+    .route("/", briefRoutes({ schema: RelatedEventOut, list: (db, id) => relatedEventsForBrief(db, id, 10) }))
     .route("/", apiKeyRoutes)
     .route("/", auditRoutes);
   app.route("/api/v1", api);

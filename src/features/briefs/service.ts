@@ -7,7 +7,6 @@ import type { Deps } from "../../deps.js";
 import { conflict, invalidField, notFound } from "../../lib/problem.js";
 import { slugify } from "../../lib/slug.js";
 import { withUniqueSlug } from "../../lib/unique-slug.js";
-import { relatedEventsForBrief } from "../archive/related.js";
 import { type Actor, auditInsert } from "../audit/service.js";
 import { type PersonRow, resolvePeople } from "../people/service.js";
 import { resolveTopicIds, type TopicRow } from "../topics/service.js";
@@ -93,10 +92,16 @@ export async function getBriefView(db: Db, slug: string): Promise<BriefView> {
   return briefView(row, links);
 }
 
-/** The public read of a brief: the brief and its related events (explicit links first). */
-export async function getBriefWithRelatedEvents(db: Db, slug: string) {
+/** A brief as the API shows it, with its id for what the composition adds (related events). */
+export interface BriefWithId {
+  id: string;
+  view: BriefView;
+}
+
+/** The public read of a brief; routes add its related events (the archive's, given at composition). */
+export async function readBrief(db: Db, slug: string): Promise<BriefWithId> {
   const { row, links } = await getBriefWithLinks(db, slug);
-  return { ...briefView(row, links), relatedEvents: await relatedEventsForBrief(db, row.id, 10) };
+  return { id: row.id, view: briefView(row, links) };
 }
 
 /** Resolves brief slugs in the given order, naming the first unknown one as `${field}.${index}`. */
@@ -223,7 +228,7 @@ const linkSlugs = (l: Links) => ({
   topics: l.topics.map((t) => t.slug),
 });
 
-export async function createBrief(deps: Deps, actor: Actor, input: BriefCreate) {
+export async function createBrief(deps: Deps, actor: Actor, input: BriefCreate): Promise<BriefWithId> {
   const resolved = await resolveLinks(deps.db, input);
   const links: Links = {
     authors: (resolved.authors ?? []).map(authorView),
@@ -262,13 +267,18 @@ export async function createBrief(deps: Deps, actor: Actor, input: BriefCreate) 
       },
       Boolean(input.slug),
     );
-    return { ...briefView(row, links), relatedEvents: await relatedEventsForBrief(deps.db, row.id, 10) };
+    return { id: row.id, view: briefView(row, links) };
   } catch (err) {
     throw staleLink(err);
   }
 }
 
-export async function updateBrief(deps: Deps, actor: Actor, slug: string, input: BriefUpdate) {
+export async function updateBrief(
+  deps: Deps,
+  actor: Actor,
+  slug: string,
+  input: BriefUpdate,
+): Promise<BriefWithId> {
   // Read in parallel, but report an unknown brief (404) before an invalid link (422).
   const [found, linked] = await Promise.allSettled([
     getBriefWithLinks(deps.db, slug),
@@ -302,7 +312,7 @@ export async function updateBrief(deps: Deps, actor: Actor, slug: string, input:
     throw staleLink(err);
   }
   // Answers like a read (GET /briefs/{slug}), related events included.
-  return { ...briefView(row, links), relatedEvents: await relatedEventsForBrief(deps.db, id, 10) };
+  return { id, view: briefView(row, links) };
 }
 
 export async function deleteBrief(deps: Deps, actor: Actor, slug: string) {

@@ -2,8 +2,8 @@ import { z } from "zod";
 import { BRIEF_RELATIONS, EVENT_FORMATS, EVENT_STATUSES, SPEAKER_ROLES } from "../../db/schema.js";
 import { HttpUrl, Limit, optionalText, Slug } from "../../lib/schemas.js";
 import { isValidTimeZone } from "../../lib/time.js";
-import { QuestionsInput } from "../registrations/questions.js";
-import { ReminderOffsets } from "../reminders/offsets.js";
+import { ReminderOffsets } from "./offsets.js";
+import { QuestionsInput } from "./questions.js";
 
 const TimeZone = z
   .string()

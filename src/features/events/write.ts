@@ -101,3 +101,13 @@ export function calendarVisibleChange(before: EventRow, after: Partial<EventRow>
     return a instanceof Date && b instanceof Date ? a.getTime() !== b.getTime() : a !== b;
   });
 }
+
+/** A new event row, for the batch that creates it. */
+export function insertEventStatement(db: Db, row: EventRow) {
+  return db.insert(events).values(row);
+}
+
+/** Deletes an event (a draft: the caller checks and guards), for the batch that deletes it. */
+export function deleteEventStatement(db: Db, id: string) {
+  return db.delete(events).where(eq(events.id, id));
+}

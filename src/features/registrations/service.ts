@@ -5,9 +5,9 @@ import { Problem } from "../../lib/problem.js";
 import { tokenKey } from "../../lib/tokens.js";
 import { validationProblem } from "../../lib/validate.js";
 import type { EventRow } from "../events/queries.js";
+import { checkAnswers } from "../events/questions.js";
 import { readCache } from "../events/read-cache.js";
 import { type RegistrationOutcome, register } from "./engine.js";
-import { checkAnswers } from "./questions.js";
 
 export interface RegistrationInput {
   name: string;

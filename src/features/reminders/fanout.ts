@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { sqlAll, sqlBatch } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
+import { leadMs } from "../events/offsets.js";
 import { outboxId } from "../outbox/enqueue.js";
-import { leadMs } from "./offsets.js";
 
 /**
  * Turning due reminders into outbox messages. A reminder row is claimed atomically (one UPDATE

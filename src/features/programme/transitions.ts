@@ -1,13 +1,21 @@
 import type { Deps } from "../../deps.js";
 import { conflict } from "../../lib/problem.js";
 import { type Actor, auditInsert } from "../audit/service.js";
+import {
+  calendarVisibleChange,
+  type EventRescheduleInput,
+  type EventRow,
+  type EventView,
+  eventView,
+  getEventView,
+  guardedUpdate,
+  loadRelations,
+  requireEvent,
+  resolveSchedule,
+  runGuarded,
+} from "../events/index.js";
 import { eventCancelledNotices, eventUpdatedInvites } from "../outbox/enqueue.js";
 import { planStatements } from "../reminders/schedule.js";
-import { type EventRow, loadRelations } from "./queries.js";
-import type { EventRescheduleInput, EventView } from "./schemas.js";
-import { getEventView, requireEvent } from "./service.js";
-import { eventView } from "./view.js";
-import { calendarVisibleChange, guardedUpdate, resolveSchedule, runGuarded } from "./write.js";
 
 /**
  * Status changes and moves are explicit actions rather than PATCHes of `status` or times,
