@@ -3,7 +3,6 @@ import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
 import { type AppEnv, setResponseHeader } from "../lib/http.js";
-import { Problem } from "../lib/problem.js";
 import { MessagePage, sendPage } from "./layout.js";
 
 /**

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { outbox } from "../../src/db/schema.js";
 import type { MailMessage } from "../../src/deps.js";
 import { STARTING_NOW_GRACE_MS } from "../../src/features/reminders/fanout.js";
-import { dueInstant } from "../../src/features/reminders/offsets.js";
+import { dueInstant } from "../../src/features/events/offsets.js";
 import { runDueWork } from "../../src/jobs/due-work.js";
 import { createTestApp, engine } from "../support/app.js";
 import { makeEvent } from "../support/events.js";

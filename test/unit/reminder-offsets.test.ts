@@ -8,7 +8,7 @@ import {
   offsetWords,
   parseOffset,
   ReminderOffsets,
-} from "../../src/features/reminders/offsets.js";
+} from "../../src/features/events/offsets.js";
 
 /**
  * Every expected instant below is worked out by hand and written out literally (the comment next
