@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
+import { relatedEventsOfBrief } from "./composition.js";
 import type { Deps } from "./deps.js";
 import { archiveApiRoutes } from "./features/archive/api-routes.js";
 import { libraryRoutes } from "./features/archive/library-pages.js";
 import { recordingRoutes } from "./features/archive/recordings-routes.js";
-import { RelatedEventOut, relatedEventsForBrief } from "./features/archive/related.js";
 import { archivePageRoutes } from "./features/archive/search-pages.js";
 import { auditRoutes } from "./features/audit/routes.js";
 import { apiKeyRoutes } from "./features/auth/routes.js";
@@ -54,7 +54,7 @@ export function createApp(deps: Deps) {
     .route("/", archiveApiRoutes)
     .route("/", topicRoutes)
     .route("/", peopleRoutes)
-    .route("/", briefRoutes({ schema: RelatedEventOut, list: (db, id) => relatedEventsForBrief(db, id, 10) }))
+    .route("/", briefRoutes(relatedEventsOfBrief))
     .route("/", apiKeyRoutes)
     .route("/", auditRoutes);
   app.route("/api/v1", api);

@@ -1,8 +1,8 @@
+import { messageKinds } from "../composition.js";
 import type { Deps } from "../deps.js";
 import { pruneRateLimits } from "../features/limits/index.js";
-import { type DispatchReport, dispatchOutbox } from "../features/outbox/dispatcher.js";
-import { type FanoutReport, fanOutDueReminders } from "../features/reminders/fanout.js";
-import { repairMissingPlans } from "../features/reminders/schedule.js";
+import { type DispatchReport, dispatchOutbox } from "../features/outbox/index.js";
+import { type FanoutReport, fanOutDueReminders, repairMissingPlans } from "../features/reminders/index.js";
 
 /**
  * Outbox rows claimed at a time (was 50). Sending a fan-out of thousands of reminders, small
@@ -55,6 +55,7 @@ export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Prom
   if (withinBudget()) {
     batches = 1;
     outbox = await dispatchOutbox(deps, {
+      kinds: messageKinds,
       now,
       limit: BATCH,
       more: () => {

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { messageKinds } from "../../src/composition.js";
 import { accessTokens, attendees, auditLog, outbox, rateLimits } from "../../src/db/schema.js";
 import { claimDue, dispatchOutbox, LEASE_MS } from "../../src/features/outbox/dispatcher.js";
 import { findByToken } from "../../src/features/registrations/service.js";
@@ -26,7 +27,7 @@ describe(`dispatching the outbox (${engine})`, () => {
     const drain = async () => {
       let sent = 0;
       for (;;) {
-        const r = await dispatchOutbox(t.deps, { limit: 7 });
+        const r = await dispatchOutbox(t.deps, { kinds: messageKinds, limit: 7 });
         sent += r.sent;
         if (r.claimed === 0) return sent;
       }
@@ -62,7 +63,7 @@ describe(`dispatching the outbox (${engine})`, () => {
       t.clock.advance(LEASE_MS / 2 + 1000); // a very slow provider
       await slow(m);
     };
-    const report = await dispatchOutbox(t.deps, { limit: 10 });
+    const report = await dispatchOutbox(t.deps, { kinds: messageKinds, limit: 10 });
     expect(report).toMatchObject({ claimed: 6, sent: 4, released: 2 });
     const rows = await outboxRows(t);
     expect(rows.filter((r) => r.status === "pending").map((r) => r.attempts)).toEqual([0, 0]);
@@ -176,7 +177,7 @@ describe(`the staff outbox API (${engine})`, () => {
       await registerFor(t, event.slug, { email: `l${i}@example.org` });
       t.clock.advance(1000);
     }
-    await dispatchOutbox(t.deps, { limit: 2 });
+    await dispatchOutbox(t.deps, { kinds: messageKinds, limit: 2 });
     const key = await t.key(["registrations:read"]);
     const sent = await t.request("GET", "/api/v1/outbox?status=sent", { key });
     expect(sent.body.data).toHaveLength(2);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { messageKinds } from "../../src/composition.js";
 import { claimDue, dispatchOutbox, LEASE_MS } from "../../src/features/outbox/dispatcher.js";
-import { renderMessage } from "../../src/features/outbox/templates.js";
 import { runDueWork } from "../../src/jobs/due-work.js";
 import { smtpMailer } from "../../src/mail/smtp.js";
 import { createTestApp } from "../support/app.js";
@@ -37,7 +37,7 @@ describe("dispatching the outbox to a real SMTP server", () => {
     const drain = async () => {
       let claimed = 0;
       for (;;) {
-        const r = await dispatchOutbox(t.deps, { limit: 4 });
+        const r = await dispatchOutbox(t.deps, { kinds: messageKinds, limit: 4 });
         claimed += r.claimed;
         if (r.claimed === 0) return claimed;
       }
@@ -53,7 +53,7 @@ describe("dispatching the outbox to a real SMTP server", () => {
     const t = await setup(3);
     // A dispatcher claims, renders and sends, then the process dies before marking anything.
     for (const row of await claimDue(t.deps, { now: t.clock.now(), limit: 10 })) {
-      const rendered = await renderMessage(t.deps, row);
+      const rendered = await messageKinds.render(t.deps, row);
       if ("message" in rendered) await t.deps.mailer.send(rendered.message);
     }
     expect(smtp.received).toHaveLength(3);

@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { simpleParser } from "mailparser";
 import { afterEach, describe, expect, it } from "vitest";
+import { messageKinds } from "../../src/composition.js";
 import { parseConfig } from "../../src/config.js";
 import type { Mailer, MailMessage } from "../../src/deps.js";
 import { claimDue, LEASE_MS } from "../../src/features/outbox/dispatcher.js";
-import { renderMessage } from "../../src/features/outbox/templates.js";
 import { runDueWork } from "../../src/jobs/due-work.js";
 import { emlFileName, emlMailer } from "../../src/mail/eml.js";
 import { httpMailer, unconfiguredMailer } from "../../src/mail/http.js";
@@ -92,7 +92,7 @@ describe("the .eml file transport (the default on Node)", () => {
     const other = await tempDir();
     const t = await appWithOneRegistration(emlMailer(other));
     for (const row of await claimDue(t.deps, { now: t.clock.now(), limit: 5 })) {
-      const rendered = await renderMessage(t.deps, row);
+      const rendered = await messageKinds.render(t.deps, row);
       if ("message" in rendered) await t.deps.mailer.send(rendered.message); // then "crash"
     }
     t.clock.advance(LEASE_MS + 1000);

@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
 import { sqlAll } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
-import { REMINDER_TEMPLATES, renderReminderMessages } from "../reminders/render.js";
 import type { ClaimedRow, DispatchReport } from "./dispatcher.js";
-import { messageIdFor, type Rendered, renderMessage } from "./templates.js";
+import { type MessageKinds, messageIdFor, type Rendered } from "./kinds.js";
 
 /**
  * The two places where the dispatcher works on many rows at once, for throughput (a reminder
@@ -11,34 +10,37 @@ import { messageIdFor, type Rendered, renderMessage } from "./templates.js";
  * in chunks. dispatcher.ts keeps the claim, the per-row send and the failure handling.
  */
 
-/** Reminder rows rendered together (one token/facts batch, one event read). */
+/** Rows of a kind that renders many at once (reminders) rendered together: one token/facts batch, one event read. */
 const RENDER_CHUNK = 100;
 /** Closed rows marked together. */
 const MARK_CHUNK = 100;
 
 /**
- * Renders row `index` of a claim. A reminder row is rendered with the next RENDER_CHUNK - 1
- * reminder rows not rendered yet, in one renderReminderMessages call; the others wait for
- * their result, so each chunk is rendered just before its first send, and no earlier.
+ * Renders row `index` of a claim. A row whose kind renders many at once is rendered with the
+ * next RENDER_CHUNK - 1 rows of the same kind not rendered yet, in one renderMany call; the
+ * others wait for their result, so each chunk is rendered just before its first send, and no
+ * earlier. Rows of other kinds are rendered one by one, right before their send.
  */
-export function renderer(deps: Deps, rows: ClaimedRow[]) {
+export function renderer(deps: Deps, kinds: MessageKinds, rows: ClaimedRow[]) {
   // undefined: not rendered yet; a promise: rendered with its chunk; null: handed out (dropped,
   // so a large claim does not keep every message it sent).
   const scheduled: (Promise<Rendered> | null | undefined)[] = new Array(rows.length);
   return (index: number): Promise<Rendered> => {
     const row = rows[index]!;
-    if (!REMINDER_TEMPLATES.has(row.template)) return renderMessage(deps, row);
+    const kind = kinds.kindOf(row.template);
+    const renderMany = kind?.renderMany;
+    if (!kind || !renderMany) return kinds.render(deps, row);
     if (scheduled[index] === undefined) {
       const chunk: number[] = [];
       for (let j = index; j < rows.length && chunk.length < RENDER_CHUNK; j++) {
-        if (REMINDER_TEMPLATES.has(rows[j]!.template) && scheduled[j] === undefined) chunk.push(j);
+        if (kinds.kindOf(rows[j]!.template) === kind && scheduled[j] === undefined) chunk.push(j);
       }
       const all = Promise.all(
         chunk.map(async (j) => ({
           row: rows[j]!,
           messageId: await messageIdFor(rows[j]!.dedupeKey, deps.config.PUBLIC_URL),
         })),
-      ).then((items) => renderReminderMessages(deps, items));
+      ).then((items) => renderMany.call(kind, deps, items));
       chunk.forEach((j, k) => {
         const one = all.then((results) => {
           const r = results[k];

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { sqlAll } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
 import { closer, renderer } from "./dispatch-batch.js";
-import type { OutboxMessageRow, Rendered } from "./templates.js";
+import type { MessageKinds, OutboxMessageRow, Rendered } from "./kinds.js";
 
 /**
  * The outbox dispatcher. Delivery is AT LEAST ONCE and never concurrent:
@@ -23,9 +23,9 @@ import type { OutboxMessageRow, Rendered } from "./templates.js";
  *   'sent' with `last_error` = "skipped: <reason>" and nothing is sent.
  *
  * Throughput (a reminder fans out into thousands of rows at once; bench/mail.ts measures it):
- * - Reminders are rendered RENDER_CHUNK at a time, just before the first of them is sent: one
- *   batch mints all their tokens and reads all their facts, one read per event (render.ts).
- *   Every other template is rendered on its own, right before its send, as before.
+ * - Kinds that render many at once (reminders) are rendered RENDER_CHUNK at a time, just before
+ *   the first of them is sent: one batch mints all their tokens and reads all their facts.
+ *   Every other template is rendered on its own, right before its send.
  * - Rows are closed (sent or skipped) MARK_CHUNK at a time, in one UPDATE conditional on the
  *   claim id like the single one was, rather than with one write (one commit) per message.
  *   A crash therefore leaves up to a chunk of sent-but-unmarked rows instead of one, and each is
@@ -108,7 +108,8 @@ export async function claimDue(
 }
 
 /**
- * Claims due messages, renders and sends each, and records the outcome.
+ * Claims due messages, renders each by its kind (`kinds`, given at composition) and sends it,
+ * and records the outcome.
  *
  * `more`: when a claim came back full, claim again (the same `limit`) as soon as its last row
  * has been STARTED, for as long as `more()` says so, instead of returning once its last send is
@@ -117,13 +118,13 @@ export async function claimDue(
  */
 export async function dispatchOutbox(
   deps: Deps,
-  opts: { now?: Date; limit?: number; leaseMs?: number; more?: () => boolean } = {},
+  opts: { kinds: MessageKinds; now?: Date; limit?: number; leaseMs?: number; more?: () => boolean },
 ): Promise<DispatchReport> {
   const now = opts.now ?? deps.clock.now();
   const limit = opts.limit ?? 50;
   const claim = async () => {
     const rows = await claimDue(deps, { now, limit, leaseMs: opts.leaseMs });
-    return { rows, next: 0, render: renderer(deps, rows), full: rows.length === limit };
+    return { rows, next: 0, render: renderer(deps, opts.kinds, rows), full: rows.length === limit };
   };
   let current = await claim();
   const report: DispatchReport = {

@@ -26,8 +26,8 @@ import {
   resolveWindow,
   runGuarded,
 } from "../events/index.js";
-import { eventUpdatedInvites } from "../outbox/enqueue.js";
-import { promotionStatements } from "../registrations/engine.js";
+import { eventUpdatedInvites, promotionStatements } from "../registrations/index.js";
+
 import { planStatements } from "../reminders/schedule.js";
 
 /**

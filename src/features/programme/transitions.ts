@@ -14,7 +14,7 @@ import {
   resolveSchedule,
   runGuarded,
 } from "../events/index.js";
-import { eventCancelledNotices, eventUpdatedInvites } from "../outbox/enqueue.js";
+import { eventCancelledNotices, eventUpdatedInvites } from "../registrations/index.js";
 import { planStatements } from "../reminders/schedule.js";
 
 /**

@@ -5,7 +5,8 @@ import { attendees, registrations } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { conflict, notFound } from "../../lib/problem.js";
 import { mintToken } from "../../lib/tokens.js";
-import { outboxForOp, outboxForRegistration } from "../outbox/enqueue.js";
+import { enqueueFixed } from "../outbox/index.js";
+import { outboxForOp, outboxForRegistration } from "./mail/queue.js";
 
 /**
  * The registration engine. Every transition is one db.batch of conditional statements, so
@@ -24,6 +25,13 @@ export interface RegistrationOutcome {
 }
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+/** The registration's mail, as a fixed text (the hot path): the op id twice (dedupe key, filter). */
+const queueRegistrationMail = enqueueFixed(`
+  SELECT 'reg:' || r.id || ':' || ? AS dedupe_key,
+         CASE r.status WHEN 'confirmed' THEN 'registration.confirmed' ELSE 'registration.waitlisted' END AS template,
+         json_object('registrationId', r.id) AS params, r.event_id, r.id AS registration_id, NULL AS reminder_id
+  FROM registrations r WHERE r.op_id = ?`);
 
 /**
  * Registers an attendee. Returns `created: false` with the existing registration when this
@@ -81,15 +89,8 @@ export async function register(
     q`
       INSERT INTO access_tokens (hash, kind, registration_id, created_at)
       SELECT ${manage.hash}, 'manage', id, ${now} FROM registrations WHERE op_id = ${opId}`,
-    // One outbox statement for both outcomes (same dedupe key as outboxForOp would write, and
-    // outboxId's id written out, since a q`` text is fixed).
-    q`
-      INSERT INTO outbox (id, dedupe_key, channel, template, params, event_id, registration_id, status, attempts, next_attempt_at, created_at)
-      SELECT 'msg_' || printf('%012x', ${now}) || lower(hex(randomblob(8))), 'reg:' || r.id || ':' || ${opId}, 'email',
-             CASE r.status WHEN 'confirmed' THEN 'registration.confirmed' ELSE 'registration.waitlisted' END,
-             json_object('registrationId', r.id), r.event_id, r.id, 'pending', 0, ${now}, ${now}
-      FROM registrations r WHERE r.op_id = ${opId}
-      ON CONFLICT (dedupe_key) DO NOTHING`,
+    // One outbox statement for both outcomes (same dedupe key as outboxForOp would write).
+    queueRegistrationMail(now, opId, opId),
     // The answer itself, so no second round trip for outcomeOf. A registration written here
     // that waits took the number after every other (max + 1 above), so it is last in the
     // queue: its place is the number waiting, one row read instead of a count.

@@ -5,20 +5,10 @@ import { notFound } from "../../lib/problem.js";
 import { describe, validate } from "../../lib/validate.js";
 import { rateLimitRegistrations } from "../limits/index.js";
 import { cancelRegistration } from "./engine.js";
+import { RegistrationBody } from "./schemas.js";
 import { findByToken, registerForEvent } from "./service.js";
 
 const tags = ["Registrations (public)"];
-
-export const RegistrationBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  email: z
-    .string()
-    .trim()
-    .max(320)
-    .pipe(z.email({ error: "must be an email address" })),
-  answers: z.record(z.string(), z.union([z.string().max(5000), z.boolean()])).default({}),
-  consent: z.boolean(),
-});
 
 const Outcome = z.object({
   status: z.enum(["confirmed", "waitlisted", "cancelled"]),

@@ -1,5 +1,5 @@
-import { offsetWords } from "../events/offsets.js";
-import { type Content, esc, formatWhen } from "../outbox/content.js";
+import { type Content, esc, formatWhen } from "../../mail/letter.js";
+import { offsetWords } from "../events/index.js";
 
 /** A reminder that goes out this much after its moment (downtime) says how long is left instead. */
 export const LATE_AFTER_MS = 5 * 60_000;

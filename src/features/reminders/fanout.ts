@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { sqlAll, sqlBatch } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
-import { leadMs } from "../events/offsets.js";
-import { outboxId } from "../outbox/enqueue.js";
+import { leadMs } from "../events/index.js";
+import { enqueue } from "../outbox/index.js";
 
 /**
  * Turning due reminders into outbox messages. A reminder row is claimed atomically (one UPDATE
@@ -130,15 +130,15 @@ export async function fanOut(
     if (page.length === 0) break;
     const last = page[page.length - 1]!.id;
     const [, moved] = await sqlBatch(db, [
-      sql`INSERT INTO outbox (id, dedupe_key, channel, template, params, event_id, registration_id, status,
-                              attempts, next_attempt_at, created_at, reminder_id)
-          SELECT ${outboxId(at)}, ${dedupe}, 'email', ${template},
-                 json_object('registrationId', r.id, 'reminderId', ${r.id}, 'offset', ${r.offsetIso}, 'dueAt', CAST(${r.dueAt} AS INTEGER)),
-                 r.event_id, r.id, 'pending', 0, ${now.getTime()}, ${at}, ${r.id}
-          FROM registrations r
-          WHERE ${audience} AND r.id > ${cursor} AND r.id <= ${last}
-            AND EXISTS (SELECT 1 FROM reminders WHERE ${mine})
-          ON CONFLICT (dedupe_key) DO NOTHING`,
+      enqueue(
+        sql`SELECT ${dedupe} AS dedupe_key, ${template} AS template,
+                   json_object('registrationId', r.id, 'reminderId', ${r.id}, 'offset', ${r.offsetIso}, 'dueAt', CAST(${r.dueAt} AS INTEGER)) AS params,
+                   r.event_id, r.id AS registration_id, ${r.id} AS reminder_id
+            FROM registrations r
+            WHERE ${audience} AND r.id > ${cursor} AND r.id <= ${last}
+              AND EXISTS (SELECT 1 FROM reminders WHERE ${mine})`,
+        { at: new Date(at), dueAt: now },
+      ),
       sql`UPDATE reminders SET cursor = ${last}, claimed_until = ${at + REMINDER_LEASE_MS}, updated_at = ${at}
           WHERE ${mine} RETURNING id`,
     ]);

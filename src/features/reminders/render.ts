@@ -1,15 +1,12 @@
 import { sql } from "drizzle-orm";
 import { sqlBatch } from "../../db/batch.js";
-import type { Deps } from "../../deps.js";
 import { mintToken } from "../../lib/tokens.js";
-import { type CalendarLinks, calendarLinks } from "../calendar/links.js";
-import { type EventWithRelations, findEventWithRelations } from "../events/queries.js";
-import { outgoing } from "../outbox/envelope.js";
-import type { OutboxMessageRow, Rendered } from "../outbox/templates.js";
+import { outgoing } from "../../mail/letter.js";
+import { type CalendarLinks, calendarLinks } from "../calendar/index.js";
+import { type EventWithRelations, findEventWithRelations } from "../events/index.js";
+import type { MessageKind, RenderDeps, Rendered, RenderItem } from "../outbox/index.js";
 import { composeRecordingNotice, composeReminder } from "./content.js";
 import { sendableUntil } from "./fanout.js";
-
-export const REMINDER_TEMPLATES = new Set(["event.reminder", "recording.available"]);
 
 interface Facts {
   /** The row's place in the rendered list. */
@@ -31,19 +28,15 @@ interface Facts {
 
 /**
  * Renders a reminder or a recording notice at send time, like every outbox message
- * (templates.ts): the links are minted now and only their hashes stored. Everything that could
+ * (registrations/mail/render.ts): the links are minted now and only their hashes stored. Everything that could
  * have changed since the fan-out is checked again, and the message skipped (closed as sent,
  * nothing sent) when the registrant cancelled or opted out, the event was cancelled or moved
  * (the reminder was replanned: its due instant is no longer the one in the message), or the
  * last moment for it passed while it waited (an SMTP outage must not deliver a reminder for
  * an event that has started).
  */
-export async function renderReminderMessage(
-  deps: Pick<Deps, "db" | "tokens" | "clock" | "config">,
-  row: OutboxMessageRow,
-  messageId: string,
-): Promise<Rendered> {
-  const [out] = await renderReminderMessages(deps, [{ row, messageId }]);
+async function renderReminderMessage(deps: RenderDeps, item: RenderItem): Promise<Rendered> {
+  const [out] = await renderReminderMessages(deps, [item]);
   if (!out) throw new Error("nothing rendered");
   if (out instanceof Error) throw out;
   return out;
@@ -62,10 +55,7 @@ export async function renderReminderMessage(
  * Returns one result per input, in order: a message, a skip, or the Error that rendering that
  * row would have thrown (bad params), which the caller records as that row's failure.
  */
-export async function renderReminderMessages(
-  deps: Pick<Deps, "db" | "tokens" | "clock" | "config">,
-  items: { row: OutboxMessageRow; messageId: string }[],
-): Promise<(Rendered | Error)[]> {
+async function renderReminderMessages(deps: RenderDeps, items: RenderItem[]): Promise<(Rendered | Error)[]> {
   const { PUBLIC_URL } = deps.config;
   const now = deps.clock.now().getTime();
   const out: (Rendered | Error)[] = new Array(items.length);
@@ -211,3 +201,11 @@ export async function renderReminderMessages(
   }
   return out;
 }
+
+/** Reminders before an event and the notice that its recording is out: rendered many at a time. */
+export const reminderMessages: MessageKind = {
+  name: "reminders",
+  templates: ["event.reminder", "recording.available"],
+  render: renderReminderMessage,
+  renderMany: renderReminderMessages,
+};

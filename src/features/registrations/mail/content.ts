@@ -1,5 +1,5 @@
-import { DateTime } from "luxon";
-import type { Template } from "./enqueue.js";
+import { type Content, esc, formatWhen } from "../../../mail/letter.js";
+import type { Template } from "./queue.js";
 
 /** Everything a registration email says, gathered at send time (see templates.ts). */
 export interface MessageFacts {
@@ -26,12 +26,6 @@ export interface MessageFacts {
   joinUrl: string | null;
   /** The METHOD of the calendar part the message carries, if any (invitation.ts). */
   calendar: "REQUEST" | "CANCEL" | null;
-}
-
-export interface Content {
-  subject: string;
-  text: string;
-  html: string;
 }
 
 /** The status each template announces; a later change is pointed out in the message. */
@@ -137,34 +131,4 @@ ${link(f.unsubscribeUrl, "Unsubscribe")}</small></p>
 </body></html>
 `;
   return { subject: subjects[f.template], text, html };
-}
-
-/**
- * The event's time for people: local time in the event's zone with the offset in force, and
- * UTC, because attendees are spread over many zones and a bare "12:00" is the classic mistake.
- */
-export function formatWhen(startsAt: Date, endsAt: Date, zone: string): { local: string; utc: string } {
-  const span = (z: string, timeFmt: string) => {
-    const s = DateTime.fromJSDate(startsAt, { zone: z }).setLocale("en-US");
-    const e = DateTime.fromJSDate(endsAt, { zone: z }).setLocale("en-US");
-    const day = "cccc, LLLL d, yyyy";
-    const end = s.hasSame(e, "day") ? e.toFormat(timeFmt) : e.toFormat(`${day}, ${timeFmt}`);
-    return { s, text: `${s.toFormat(`${day}, ${timeFmt}`)} – ${end}` };
-  };
-  const local = span(zone, "h:mm a");
-  const utc = span("UTC", "HH:mm");
-  return {
-    local: `${local.text} (${zone} time, UTC${local.s.toFormat("ZZ")})`,
-    utc: `${utc.text} UTC`,
-  };
-}
-
-/** HTML-escapes text for element content and double- or single-quoted attributes. */
-export function esc(value: string): string {
-  return value
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
 }

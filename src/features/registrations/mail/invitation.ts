@@ -1,12 +1,12 @@
-import type { Config } from "../../config.js";
-import type { MailCalendar } from "../../deps.js";
-import { buildCalendar } from "../calendar/ics.js";
-import type { EventWithRelations } from "../events/queries.js";
-import type { Template } from "./enqueue.js";
+import type { Config } from "../../../config.js";
+import type { MailCalendar } from "../../../deps.js";
+import { buildCalendar } from "../../calendar/index.js";
+import type { EventWithRelations } from "../../events/index.js";
+import type { Template } from "./queue.js";
 
 /**
  * The iMIP part (RFC 6047) of registration and event emails. The calendar part always says what
- * is true when the message is SENT (messages render at send time, templates.ts), never what
+ * is true when the message is SENT (messages render at send time, render.ts), never what
  * was true when it was queued, so that messages arriving in any order leave calendars right:
  *
  * - "you have a seat" messages (confirmed, promoted, resend, event.updated) carry a REQUEST

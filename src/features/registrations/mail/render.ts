@@ -1,34 +1,12 @@
 import { sql } from "drizzle-orm";
-import { sqlBatch } from "../../db/batch.js";
-import type { Deps, MailMessage } from "../../deps.js";
-import { mintToken, sha256Hex } from "../../lib/tokens.js";
-import { findEventWithRelations } from "../events/queries.js";
-import { REMINDER_TEMPLATES, renderReminderMessage } from "../reminders/render.js";
+import { sqlBatch } from "../../../db/batch.js";
+import { mintToken } from "../../../lib/tokens.js";
+import { outgoing } from "../../../mail/letter.js";
+import { findEventWithRelations } from "../../events/index.js";
+import type { MessageKind, RenderDeps, Rendered, RenderItem } from "../../outbox/index.js";
 import { composeContent, type MessageFacts } from "./content.js";
-import type { Template } from "./enqueue.js";
-import { outgoing } from "./envelope.js";
 import { buildInvitation, invitationMethod } from "./invitation.js";
-
-/** What the dispatcher needs of an outbox row to render it. */
-export interface OutboxMessageRow {
-  id: string;
-  template: string;
-  params: Record<string, unknown>;
-  dedupeKey: string;
-}
-
-/** A message to send, or the reason there is nothing to send (the row is then closed as sent). */
-export type Rendered = { message: MailMessage } | { skip: string };
-
-const TEMPLATES = new Set<string>([
-  "registration.confirmed",
-  "registration.waitlisted",
-  "registration.promoted",
-  "registration.cancelled",
-  "registration.resend",
-  "event.updated",
-  "event.cancelled",
-]);
+import { TEMPLATES, type Template } from "./queue.js";
 
 interface Facts {
   status: MessageFacts["status"];
@@ -66,14 +44,10 @@ interface Facts {
  * said so), when the event was cancelled since (the cancellation notice says so) and when a
  * later change queued one for them already (it carries the same, latest data).
  */
-export async function renderMessage(
-  deps: Pick<Deps, "db" | "tokens" | "clock" | "config">,
-  row: OutboxMessageRow,
+async function renderRegistrationMessage(
+  deps: RenderDeps,
+  { row, messageId }: RenderItem,
 ): Promise<Rendered> {
-  if (REMINDER_TEMPLATES.has(row.template)) {
-    return renderReminderMessage(deps, row, await messageIdFor(row.dedupeKey, deps.config.PUBLIC_URL));
-  }
-  if (!TEMPLATES.has(row.template)) throw new Error(`unknown template ${row.template}`);
   const registrationId = row.params.registrationId;
   if (typeof registrationId !== "string") throw new Error("params.registrationId is missing");
   const { PUBLIC_URL } = deps.config;
@@ -172,17 +146,15 @@ export async function renderMessage(
   return {
     message: {
       ...message,
-      messageId: await messageIdFor(row.dedupeKey, PUBLIC_URL),
+      messageId,
       ...(calendar ? { calendar } : {}),
     },
   };
 }
 
-/**
- * The Message-ID of an outbox message: a hash of its dedupe key at the public host. Every send
- * of one row carries the same id, so a re-send after a crash is recognisably the same message.
- */
-export async function messageIdFor(dedupeKey: string, publicUrl: string): Promise<string> {
-  const host = new URL(publicUrl).hostname || "localhost";
-  return `<${(await sha256Hex(dedupeKey)).slice(0, 32)}@${host}>`;
-}
+/** Registrants' mail: confirmations, waitlist places, promotions, cancellations, event changes. */
+export const registrationMessages: MessageKind = {
+  name: "registration",
+  templates: TEMPLATES,
+  render: renderRegistrationMessage,
+};

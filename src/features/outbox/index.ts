@@ -1,0 +1,18 @@
+/**
+ * Outbox: the `outbox` table, a plain queue. Features queue messages with `enqueue` in the batch
+ * of the change that causes them; the dispatcher claims, renders (by the message kinds given at
+ * composition, src/composition.ts) and sends them at least once, never twice per dedupe key.
+ * Imports no feature but audit (staff retries are audited).
+ */
+export { type ClaimedRow, claimDue, type DispatchReport, dispatchOutbox, LEASE_MS } from "./dispatcher.js";
+export { enqueue, enqueueFixed } from "./enqueue.js";
+export {
+  type MessageKind,
+  MessageKinds,
+  messageIdFor,
+  type OutboxMessageRow,
+  type RenderDeps,
+  type Rendered,
+  type RenderItem,
+} from "./kinds.js";
+export { outboxRoutes } from "./routes.js";

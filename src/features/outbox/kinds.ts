@@ -1,0 +1,75 @@
+import type { Config } from "../../config.js";
+import type { Deps, MailMessage } from "../../deps.js";
+import { sha256Hex } from "../../lib/tokens.js";
+
+/** What the dispatcher needs of an outbox row to render it. */
+export interface OutboxMessageRow {
+  id: string;
+  template: string;
+  params: Record<string, unknown>;
+  dedupeKey: string;
+}
+
+/** A message to send, or the reason there is nothing to send (the row is then closed as sent). */
+export type Rendered = { message: MailMessage } | { skip: string };
+
+export type RenderDeps = Pick<Deps, "db" | "tokens" | "clock" | "config">;
+
+/** A row to render with the Message-ID the outbox gives it. */
+export interface RenderItem {
+  row: OutboxMessageRow;
+  messageId: string;
+}
+
+/**
+ * A kind of message: the templates it renders and how. The outbox is a plain queue that knows
+ * no feature; each feature that sends mail describes its messages this way, and the composition
+ * root (src/composition.ts) hands the list to the dispatcher. Rendering happens at send time, so
+ * a message always says what is true when it leaves.
+ */
+export interface MessageKind {
+  name: string;
+  templates: readonly string[];
+  render(deps: RenderDeps, item: RenderItem): Promise<Rendered>;
+  /**
+   * Renders many rows of this kind at once (one batch for all their tokens and facts), for
+   * kinds that fan out to thousands at one moment. Results are in the order of `items`; an
+   * Error in a slot fails that row alone.
+   */
+  renderMany?(deps: RenderDeps, items: RenderItem[]): Promise<(Rendered | Error)[]>;
+}
+
+/** The registry of message kinds by template; an unknown template fails its row (and, in time, is dead). */
+export class MessageKinds {
+  private readonly byTemplate = new Map<string, MessageKind>();
+
+  constructor(kinds: MessageKind[]) {
+    for (const kind of kinds) {
+      for (const t of kind.templates) {
+        const other = this.byTemplate.get(t);
+        if (other) throw new Error(`template ${t} is claimed by ${other.name} and ${kind.name}`);
+        this.byTemplate.set(t, kind);
+      }
+    }
+  }
+
+  kindOf(template: string): MessageKind | undefined {
+    return this.byTemplate.get(template);
+  }
+
+  /** Renders one row by its kind. */
+  async render(deps: RenderDeps, row: OutboxMessageRow): Promise<Rendered> {
+    const kind = this.kindOf(row.template);
+    if (!kind) throw new Error(`unknown template ${row.template}`);
+    return kind.render(deps, { row, messageId: await messageIdFor(row.dedupeKey, deps.config.PUBLIC_URL) });
+  }
+}
+
+/**
+ * The Message-ID of an outbox message: a hash of its dedupe key at the public host. Every send
+ * of one row carries the same id, so a re-send after a crash is recognisably the same message.
+ */
+export async function messageIdFor(dedupeKey: string, publicUrl: Config["PUBLIC_URL"]): Promise<string> {
+  const host = new URL(publicUrl).hostname || "localhost";
+  return `<${(await sha256Hex(dedupeKey)).slice(0, 32)}@${host}>`;
+}

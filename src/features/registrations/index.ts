@@ -1,0 +1,18 @@
+/**
+ * Registrations: `attendees`, `registrations`, `registration_counts` and the manage and join
+ * rows of `access_tokens`. The atomic transitions (register, cancel, promote), the public and
+ * staff APIs, the attendee's manage/join/erase/unsubscribe actions, and registrants' mail (its
+ * queueing statements and its message kind, rendered at send time).
+ */
+export { type Availability, availability } from "./attendee-availability.js";
+export { eraseAttendee } from "./attendee-erase.js";
+export { applyJoin, type JoinDecision, resolveJoin } from "./attendee-join.js";
+export { cancelByToken, loadManage, type ManageView, requestFeedToken } from "./attendee-manage.js";
+export { optOutReminders } from "./attendee-unsubscribe.js";
+export { promotionStatements, type RegistrationOutcome } from "./engine.js";
+export { eventCancelledNotices, eventUpdatedInvites } from "./mail/queue.js";
+export { registrationMessages } from "./mail/render.js";
+export { registrationRoutes } from "./routes.js";
+export { RegistrationBody } from "./schemas.js";
+export { closedReason, eventFull, findByToken, registerForEvent } from "./service.js";
+export { staffRegistrationRoutes } from "./staff-routes.js";
