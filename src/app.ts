@@ -2,27 +2,25 @@ import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { relatedEventsOfBrief } from "./composition.js";
 import type { Deps } from "./deps.js";
-import { archiveApiRoutes } from "./features/archive/api-routes.js";
-import { libraryRoutes } from "./features/archive/library-pages.js";
-import { recordingRoutes } from "./features/archive/recordings-routes.js";
-import { archivePageRoutes } from "./features/archive/search-pages.js";
-import { auditRoutes } from "./features/audit/routes.js";
-import { apiKeyRoutes } from "./features/auth/routes.js";
-import { authenticate } from "./features/auth/service.js";
-import { briefRoutes } from "./features/briefs/routes.js";
-import { calendarRoutes } from "./features/calendar/routes.js";
+import {
+  archiveApiRoutes,
+  archivePageRoutes,
+  libraryRoutes,
+  recordingRoutes,
+} from "./features/archive/index.js";
+import { auditRoutes } from "./features/audit/index.js";
+import { apiKeyRoutes, authenticate } from "./features/auth/index.js";
+import { briefRoutes } from "./features/briefs/index.js";
+import { calendarRoutes } from "./features/calendar/index.js";
 import { eventRoutes } from "./features/events/index.js";
-import { renderDocs } from "./features/ops/docs.js";
-import { Metrics } from "./features/ops/metrics.js";
-import { opsRoutes } from "./features/ops/routes.js";
-import { outboxRoutes } from "./features/outbox/routes.js";
-import { pageRoutes } from "./features/pages/routes.js";
-import { peopleRoutes } from "./features/people/routes.js";
+import { Metrics, opsRoutes, renderDocs } from "./features/ops/index.js";
+import { outboxRoutes } from "./features/outbox/index.js";
+import { pageRoutes } from "./features/pages/index.js";
+import { peopleRoutes } from "./features/people/index.js";
 import { programmeRoutes } from "./features/programme/index.js";
-import { registrationRoutes } from "./features/registrations/routes.js";
-import { staffRegistrationRoutes } from "./features/registrations/staff-routes.js";
-import { reminderRoutes } from "./features/reminders/routes.js";
-import { topicRoutes } from "./features/topics/routes.js";
+import { registrationRoutes, staffRegistrationRoutes } from "./features/registrations/index.js";
+import { reminderRoutes } from "./features/reminders/index.js";
+import { topicRoutes } from "./features/topics/index.js";
 import { type AppEnv, notFoundHandler, onError, requestContext } from "./lib/http.js";
 import { buildOpenApi } from "./lib/openapi.js";
 

@@ -1,5 +1,5 @@
-import { RelatedEventOut, relatedEventsForBrief } from "./features/archive/related.js";
-import type { RelatedEventsOfBrief } from "./features/briefs/routes.js";
+import { RelatedEventOut, relatedEventsForBrief } from "./features/archive/index.js";
+import type { RelatedEventsOfBrief } from "./features/briefs/index.js";
 import { MessageKinds } from "./features/outbox/index.js";
 import { registrationMessages } from "./features/registrations/index.js";
 import { reminderMessages } from "./features/reminders/index.js";

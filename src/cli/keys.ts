@@ -19,7 +19,7 @@ import {
   listApiKeys,
   newApiKeyRow,
   revokeApiKey,
-} from "../features/auth/service.js";
+} from "../features/auth/index.js";
 import { systemClock } from "../lib/clock.js";
 import { Problem } from "../lib/problem.js";
 import { cryptoTokens } from "../lib/tokens.js";

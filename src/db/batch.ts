@@ -1,7 +1,7 @@
 import type { Client, InStatement, ResultSet } from "@libsql/client";
 import type { SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
-import type { Db } from "./client.js";
+import type { Db } from "./db.js";
 
 /**
  * Runs hand-written SQL statements as one atomic batch on either engine and returns each

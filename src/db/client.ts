@@ -1,7 +1,8 @@
 import type { Client } from "@libsql/client";
 import { drizzle as drizzleD1 } from "drizzle-orm/d1";
-import { drizzle as drizzleLibsql, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { drizzle as drizzleLibsql } from "drizzle-orm/libsql";
 import { markEngine } from "./batch.js";
+import type { Db } from "./db.js";
 import * as schema from "./schema.js";
 
 /**
@@ -11,7 +12,7 @@ import * as schema from "./schema.js";
  * common subset: no interactive transactions, every write is one statement or one batch,
  * and affected rows are read with `.returning()` rather than driver-specific run results.
  */
-export type Db = LibSQLDatabase<typeof schema>;
+export type { Db };
 
 export function libsqlDb(client: Client): Db {
   return markEngine(drizzleLibsql(client, { schema }), "libsql", client);

@@ -1,5 +1,10 @@
 import type { InStatement, ResultSet } from "@libsql/client";
-import type { LocalClient } from "./local-client.js";
+
+/** What group commit needs of the embedded client (LocalClient), by shape: no import cycle. */
+interface TransactionalClient {
+  run(statement: InStatement): ResultSet;
+  inTransactionDo<T>(begin: string, work: () => T): T;
+}
 
 /**
  * Group commit for the embedded engine: the app's write batches (src/db/batch.ts) that arrive
@@ -42,7 +47,7 @@ export class GroupCommitter {
   /** Transactions committed and the batches they made durable, for tests and the benchmark. */
   readonly stats = { transactions: 0, batches: 0 };
 
-  constructor(private readonly client: LocalClient) {}
+  constructor(private readonly client: TransactionalClient) {}
 
   /** Runs `statements` as one atomic batch, possibly in a transaction shared with others. */
   batch(statements: InStatement[]): Promise<ResultSet[]> {

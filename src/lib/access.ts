@@ -7,22 +7,9 @@ import { withDoc } from "./validate.js";
 /**
  * Staff access: the scope checks every route uses. Which key is valid is the auth feature's
  * business (it owns api_keys); createApp hands its `authenticate` to requestContext, which puts
- * it on the request, so this shared layer never imports a feature.
+ * it on the request (AppEnv in http.ts), so this shared layer never imports a feature.
  */
-
-/** Who is calling: the API key behind a staff request. */
-export interface Principal {
-  keyId: string;
-  keyName: string;
-  keyPrefix: string;
-  scopes: Scope[];
-}
-
-/** Resolves a presented API key to its principal, or null when unknown or revoked. */
-export type Authenticator = (
-  deps: AppEnv["Variables"]["deps"],
-  presented: string,
-) => Promise<Principal | null>;
+export type { Authenticator, Principal } from "./http.js";
 
 const unauthorized = (detail: string) =>
   new Problem({

@@ -1,9 +1,20 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Scope } from "../db/schema.js";
 import type { Deps } from "../deps.js";
-import type { Authenticator, Principal } from "./access.js";
 import { Problem } from "./problem.js";
+
+/** Who is calling: the API key behind a staff request. */
+export interface Principal {
+  keyId: string;
+  keyName: string;
+  keyPrefix: string;
+  scopes: Scope[];
+}
+
+/** Resolves a presented API key to its principal, or null when unknown or revoked. */
+export type Authenticator = (deps: Deps, presented: string) => Promise<Principal | null>;
 
 export type AppEnv = {
   Variables: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { moreOnThisTopic, relatedEventsForBrief } from "../../src/features/archive/related.js";
+import { moreOnThisTopic, relatedEventsForBrief } from "../../src/features/archive/library/related.js";
 import { createTestApp, engine } from "../support/app.js";
 import { makeEvent } from "../support/events.js";
 

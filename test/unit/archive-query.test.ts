@@ -1,9 +1,9 @@
 import { createClient } from "@libsql/client";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { snippetSegments } from "../../src/features/archive/search.js";
-import { decodeSearchCursor, encodeSearchCursor } from "../../src/features/archive/search-cursor.js";
-import { MAX_TERMS, searchTerms, toMatchQuery } from "../../src/features/archive/search-query.js";
+import { decodeSearchCursor, encodeSearchCursor } from "../../src/features/archive/search/cursor.js";
+import { MAX_TERMS, searchTerms, toMatchQuery } from "../../src/features/archive/search/query.js";
+import { snippetSegments } from "../../src/features/archive/search/search.js";
 
 describe("the archive's MATCH builder", () => {
   it("quotes every term, ANDs them and makes the last one a prefix", () => {

@@ -4,7 +4,7 @@ import { SCOPES } from "../../db/schema.js";
 import { actorOf, requireScope } from "../../lib/access.js";
 import type { AppEnv } from "../../lib/http.js";
 import { describe, validate } from "../../lib/validate.js";
-import { auditInsert } from "../audit/service.js";
+import { auditInsert } from "../audit/index.js";
 import { createApiKey, type KeyView, listApiKeys, revokeApiKey } from "./service.js";
 
 const KeyCreate = z.strictObject({

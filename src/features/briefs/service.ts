@@ -7,9 +7,9 @@ import type { Deps } from "../../deps.js";
 import { conflict, invalidField, notFound } from "../../lib/problem.js";
 import { slugify } from "../../lib/slug.js";
 import { withUniqueSlug } from "../../lib/unique-slug.js";
-import { type Actor, auditInsert } from "../audit/service.js";
-import { type PersonRow, resolvePeople } from "../people/service.js";
-import { resolveTopicIds, type TopicRow } from "../topics/service.js";
+import { type Actor, auditInsert } from "../audit/index.js";
+import { type PersonRow, resolvePeople } from "../people/index.js";
+import { resolveTopicIds, type TopicRow } from "../topics/index.js";
 
 export type BriefRow = typeof briefs.$inferSelect;
 export type BriefKind = (typeof BRIEF_KINDS)[number];

@@ -1,5 +1,5 @@
 import type { Config } from "../../config.js";
-import type { EventRow, Relations } from "../events/queries.js";
+import type { EventRow, Relations } from "../events/index.js";
 
 /** The parts of the configuration calendar output depends on (and nothing else). */
 export type CalendarConfig = Pick<Config, "PUBLIC_URL" | "ORG_NAME" | "DEFAULT_TIME_ZONE">;

@@ -1,8 +1,14 @@
 import { and, asc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { accessTokens, attendees, events, eventTopics, registrations, topics } from "../../db/schema.js";
-import { eventsChangeCount, type Kept, stillHolds } from "../events/change-count.js";
-import { type EventRow, loadRelations, type Relations } from "../events/queries.js";
+import {
+  type EventRow,
+  eventsChangeCount,
+  type Kept,
+  loadRelations,
+  type Relations,
+  stillHolds,
+} from "../events/index.js";
 
 /**
  * What goes into each feed, and the one cheap query per request that tells whether it changed.

@@ -1,6 +1,6 @@
 import type { Deps } from "../../deps.js";
 import { tokenKey } from "../../lib/tokens.js";
-import { findEventWithRelations } from "../events/queries.js";
+import { findEventWithRelations } from "../events/index.js";
 import { feedCache } from "./feed-cache.js";
 import { fingerprint, loadEvents, loadPersonal, loadTopic, type Version } from "./feed-queries.js";
 import { feedJoinUrl, TOKEN_RE } from "./feed-tokens.js";

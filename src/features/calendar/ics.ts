@@ -8,7 +8,7 @@ import ical, {
   ICalEventTransparency,
 } from "ical-generator";
 import { DateTime, IANAZone } from "luxon";
-import type { EventRow, Relations } from "../events/queries.js";
+import type { EventRow, Relations } from "../events/index.js";
 import {
   type CalendarConfig,
   cleanParam,

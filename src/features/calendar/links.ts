@@ -1,5 +1,5 @@
 import type { Config } from "../../config.js";
-import type { EventRow } from "../events/queries.js";
+import type { EventRow } from "../events/index.js";
 import { eventPageUrl } from "./content.js";
 import { webcalUrl } from "./feed-tokens.js";
 

@@ -6,7 +6,7 @@
  */
 export { eventsChangeCount, type Kept, stillHolds } from "./change-count.js";
 export { linkStatements, mergeRelations, resolveLinks } from "./links.js";
-export { dueInstant, leadMs, offsetWords } from "./offsets.js";
+export { dueInstant, leadMs, offsetWords, ReminderOffsets } from "./offsets.js";
 export {
   type EventRow,
   type EventStatus,

@@ -2,9 +2,9 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { eventBriefs, eventPeople, eventTopics } from "../../db/schema.js";
 import { invalidField } from "../../lib/problem.js";
-import { resolveBriefs } from "../briefs/service.js";
-import { resolvePeople } from "../people/service.js";
-import { resolveTopicIds } from "../topics/service.js";
+import { resolveBriefs } from "../briefs/index.js";
+import { resolvePeople } from "../people/index.js";
+import { resolveTopicIds } from "../topics/index.js";
 import type { Relations } from "./queries.js";
 import type { EventCreateInput } from "./schemas.js";
 

@@ -1,8 +1,13 @@
 import { sql } from "drizzle-orm";
 import { sqlAll } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
-import type { ClaimedRow, DispatchReport } from "./dispatcher.js";
-import { type MessageKinds, messageIdFor, type Rendered } from "./kinds.js";
+import {
+  type ClaimedRow,
+  type DispatchReport,
+  type MessageKinds,
+  messageIdFor,
+  type Rendered,
+} from "./kinds.js";
 
 /**
  * The two places where the dispatcher works on many rows at once, for throughput (a reminder

@@ -2,7 +2,9 @@ import { sql } from "drizzle-orm";
 import { sqlAll } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
 import { closer, renderer } from "./dispatch-batch.js";
-import type { MessageKinds, OutboxMessageRow, Rendered } from "./kinds.js";
+import type { ClaimedRow, DispatchReport, MessageKinds, Rendered } from "./kinds.js";
+
+export type { ClaimedRow, DispatchReport } from "./kinds.js";
 
 /**
  * The outbox dispatcher. Delivery is AT LEAST ONCE and never concurrent:
@@ -47,21 +49,6 @@ export const SEND_CONCURRENCY = 4;
 
 export function backoffMs(attempts: number): number {
   return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
-}
-
-export interface ClaimedRow extends OutboxMessageRow {
-  claimId: string;
-  attempts: number;
-  claimedUntil: number;
-}
-
-export interface DispatchReport {
-  claimed: number;
-  sent: number;
-  skipped: number;
-  failed: number;
-  dead: number;
-  released: number;
 }
 
 /** Claims up to `limit` due email rows for this caller: pending and due, or 'sending' with an expired lease. */

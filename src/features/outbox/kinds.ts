@@ -10,6 +10,22 @@ export interface OutboxMessageRow {
   dedupeKey: string;
 }
 
+/** A claimed row: the claim id and lease it is held under. */
+export interface ClaimedRow extends OutboxMessageRow {
+  claimId: string;
+  attempts: number;
+  claimedUntil: number;
+}
+
+export interface DispatchReport {
+  claimed: number;
+  sent: number;
+  skipped: number;
+  failed: number;
+  dead: number;
+  released: number;
+}
+
 /** A message to send, or the reason there is nothing to send (the row is then closed as sent). */
 export type Rendered = { message: MailMessage } | { skip: string };
 

@@ -5,7 +5,7 @@ import { type OUTBOX_STATUSES, outbox } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { conflict, invalidField, notFound } from "../../lib/problem.js";
 import { isoUtc } from "../../lib/time.js";
-import { type Actor, auditInsert } from "../audit/service.js";
+import { type Actor, auditInsert } from "../audit/index.js";
 
 type OutboxRow = typeof outbox.$inferSelect;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];

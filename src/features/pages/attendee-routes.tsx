@@ -2,12 +2,18 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../lib/http.js";
 import { pageHeaders, sameOrigin, tokenPage } from "../../web/guards.js";
 import { MessagePage, notFoundPage, sendPage } from "../../web/layout.js";
-import { resolveFeedJoin } from "../calendar/join.js";
-import { eraseAttendee } from "../registrations/attendee-erase.js";
-import { applyJoin, type JoinDecision, resolveJoin } from "../registrations/attendee-join.js";
-import { cancelByToken, loadManage, requestFeedToken } from "../registrations/attendee-manage.js";
-import { optOutReminders } from "../registrations/attendee-unsubscribe.js";
-import { findByToken } from "../registrations/service.js";
+import { resolveFeedJoin } from "../calendar/index.js";
+import {
+  applyJoin,
+  cancelByToken,
+  eraseAttendee,
+  findByToken,
+  type JoinDecision,
+  loadManage,
+  optOutReminders,
+  requestFeedToken,
+  resolveJoin,
+} from "../registrations/index.js";
 import { JoinWaitPage, ManagePage, UnsubscribePage } from "./attendee-view.js";
 import { FeedLinkPage } from "./calendar-view.js";
 

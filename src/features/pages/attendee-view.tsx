@@ -1,9 +1,8 @@
 import type { Config } from "../../config.js";
 import { formatInstant, startsIn } from "../../web/format.js";
 import { Layout } from "../../web/layout.js";
-import type { EventRow } from "../events/queries.js";
-import type { ManageView } from "../registrations/attendee-manage.js";
-import type { RegistrationOutcome } from "../registrations/engine.js";
+import type { EventRow } from "../events/index.js";
+import type { ManageView, RegistrationOutcome } from "../registrations/index.js";
 import { AddToCalendar, calendarWorthy, FeedSection } from "./calendar-view.js";
 import { eventPath, When } from "./event-view.js";
 

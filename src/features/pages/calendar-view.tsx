@@ -1,8 +1,7 @@
 import type { Config } from "../../config.js";
 import { Layout } from "../../web/layout.js";
-import { feedUrl, webcalUrl } from "../calendar/feed-tokens.js";
-import { calendarLinks } from "../calendar/links.js";
-import type { EventRow } from "../events/queries.js";
+import { calendarLinks, feedUrl, webcalUrl } from "../calendar/index.js";
+import type { EventRow } from "../events/index.js";
 
 /** Whether "Add to calendar" makes sense: the event is on and not over yet. */
 export const calendarWorthy = (event: Pick<EventRow, "status" | "endsAt">, now: Date) =>

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Question } from "../../db/schema.js";
 import type { FieldError } from "../../lib/problem.js";
-import { checkAnswers } from "../events/questions.js";
+import { checkAnswers } from "../events/index.js";
 import { RegistrationBody } from "../registrations/index.js";
 
 /** What the visitor typed, kept as typed so a failed submit shows it again. */

@@ -1,6 +1,6 @@
 import type { Config } from "../../config.js";
 import { isoInZone } from "../../web/format.js";
-import type { EventRow, Relations } from "../events/queries.js";
+import type { EventRow, Relations } from "../events/index.js";
 
 const SCHEMA = "https://schema.org/";
 

@@ -6,7 +6,7 @@ import type { Deps } from "../../deps.js";
 import { conflict, invalidField, notFound } from "../../lib/problem.js";
 import { slugify } from "../../lib/slug.js";
 import { withUniqueSlug } from "../../lib/unique-slug.js";
-import { type Actor, auditInsert } from "../audit/service.js";
+import { type Actor, auditInsert } from "../audit/index.js";
 
 export type PersonRow = typeof people.$inferSelect;
 

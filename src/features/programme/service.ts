@@ -4,7 +4,7 @@ import { conflict } from "../../lib/problem.js";
 import { slugify } from "../../lib/slug.js";
 import { withUniqueSlug } from "../../lib/unique-slug.js";
 import { validationProblem } from "../../lib/validate.js";
-import { type Actor, auditInsert } from "../audit/service.js";
+import { type Actor, auditInsert } from "../audit/index.js";
 import {
   calendarVisibleChange,
   deleteEventStatement,
@@ -28,7 +28,7 @@ import {
 } from "../events/index.js";
 import { eventUpdatedInvites, promotionStatements } from "../registrations/index.js";
 
-import { planStatements } from "../reminders/schedule.js";
+import { planStatements } from "../reminders/index.js";
 
 /**
  * The programme: staff create, edit and delete events. An event write sets things off in other

@@ -1,6 +1,6 @@
 import type { Deps } from "../../deps.js";
 import { conflict } from "../../lib/problem.js";
-import { type Actor, auditInsert } from "../audit/service.js";
+import { type Actor, auditInsert } from "../audit/index.js";
 import {
   calendarVisibleChange,
   type EventRescheduleInput,
@@ -15,7 +15,7 @@ import {
   runGuarded,
 } from "../events/index.js";
 import { eventCancelledNotices, eventUpdatedInvites } from "../registrations/index.js";
-import { planStatements } from "../reminders/schedule.js";
+import { planStatements } from "../reminders/index.js";
 
 /**
  * Status changes and moves are explicit actions rather than PATCHes of `status` or times,

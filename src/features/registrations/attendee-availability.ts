@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { sqlAll } from "../../db/batch.js";
 import type { Db } from "../../db/client.js";
-import type { EventRow } from "../events/queries.js";
+import type { EventRow } from "../events/index.js";
 
 export interface Availability {
   /** Seats still free (capacity minus confirmed); null when the event has no capacity limit. */

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { registrations } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
-import type { EventRow } from "../events/queries.js";
+import type { EventRow } from "../events/index.js";
 import { findByToken } from "./service.js";
 
 /** The personal join link opens this long before the start. */

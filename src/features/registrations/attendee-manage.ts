@@ -4,7 +4,7 @@ import { accessTokens } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { Problem } from "../../lib/problem.js";
 import { mintToken } from "../../lib/tokens.js";
-import { createFeedToken, rotateFeedToken } from "../calendar/feed-tokens.js";
+import { createFeedToken, rotateFeedToken } from "../calendar/index.js";
 import { cancelRegistration, outcomeOf } from "./engine.js";
 import { findByToken } from "./service.js";
 

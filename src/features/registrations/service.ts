@@ -4,9 +4,8 @@ import type { Deps } from "../../deps.js";
 import { Problem } from "../../lib/problem.js";
 import { tokenKey } from "../../lib/tokens.js";
 import { validationProblem } from "../../lib/validate.js";
-import type { EventRow } from "../events/queries.js";
-import { checkAnswers } from "../events/questions.js";
-import { readCache } from "../events/read-cache.js";
+import type { EventRow } from "../events/index.js";
+import { checkAnswers, readCache } from "../events/index.js";
 import { type RegistrationOutcome, register } from "./engine.js";
 
 export interface RegistrationInput {

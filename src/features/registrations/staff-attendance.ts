@@ -3,7 +3,7 @@ import { DateTime } from "luxon";
 import { sqlBatch } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
 import { invalidField } from "../../lib/problem.js";
-import type { Actor } from "../audit/service.js";
+import type { Actor } from "../audit/index.js";
 import { CsvSyntaxError, parseCsv } from "./csv.js";
 import { normaliseEmail } from "./engine.js";
 import { auditWhen } from "./staff-service.js";

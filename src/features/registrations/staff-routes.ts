@@ -8,7 +8,7 @@ import type { AppEnv } from "../../lib/http.js";
 import { notFound, Problem } from "../../lib/problem.js";
 import { IdOrSlugParam, Limit } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
-import { findEvent } from "../events/queries.js";
+import { findEvent } from "../events/index.js";
 import { importAttendance, readAttendance } from "./staff-attendance.js";
 import { registrationsCsv } from "./staff-export.js";
 import { decodeRegistrationCursor, encodeRegistrationCursor, registrationPage } from "./staff-queries.js";

@@ -2,7 +2,7 @@ import { SQL, sql } from "drizzle-orm";
 import { sqlAll, sqlBatch } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
 import { conflict, notFound } from "../../lib/problem.js";
-import type { Actor } from "../audit/service.js";
+import type { Actor } from "../audit/index.js";
 import { promotionStatements } from "./engine.js";
 import { outboxForOp } from "./mail/queue.js";
 import { findStaffRegistration, type StaffRegistration } from "./staff-queries.js";

@@ -5,7 +5,7 @@ import { REMINDER_KINDS, REMINDER_STATUSES } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { IsoInstant } from "../../lib/schemas.js";
 import { isoUtc, localView } from "../../lib/time.js";
-import { requireEvent } from "../events/service.js";
+import { requireEvent } from "../events/index.js";
 
 const Counts = z.object({
   queued: z.number().describe("Waiting to be sent (including retries)"),

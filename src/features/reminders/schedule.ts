@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { sqlAll, sqlBatch } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
-import { dueInstant } from "../events/offsets.js";
+import { dueInstant } from "../events/index.js";
 
 /** What the plan of an event depends on. */
 export interface PlannedEvent {

@@ -4,7 +4,7 @@
  * the tests agree on them.
  */
 
-import { embedUrl, type Provider } from "./recordings-urls.js";
+import { embedUrl, type Provider } from "../recordings/urls.js";
 
 export type { Provider };
 

@@ -1,18 +1,12 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
-import type { Scope } from "../../db/schema.js";
-import { actorOf, hasScope, optionalScope, requireScope } from "../../lib/access.js";
-import type { AppEnv } from "../../lib/http.js";
-import { IdOrSlugParam } from "../../lib/schemas.js";
-import { describe, validate } from "../../lib/validate.js";
-import { authenticate } from "../auth/service.js";
-import {
-  ChaptersPut,
-  RecordingCreate,
-  RecordingOut,
-  RecordingParam,
-  RecordingUpdate,
-} from "./recordings-schemas.js";
+import type { Scope } from "../../../db/schema.js";
+import { actorOf, hasScope, optionalScope, requireScope } from "../../../lib/access.js";
+import type { AppEnv } from "../../../lib/http.js";
+import { IdOrSlugParam } from "../../../lib/schemas.js";
+import { describe, validate } from "../../../lib/validate.js";
+import { authenticate } from "../../auth/index.js";
+import { ChaptersPut, RecordingCreate, RecordingOut, RecordingParam, RecordingUpdate } from "./schemas.js";
 import {
   createRecording,
   deleteRecording,
@@ -20,7 +14,7 @@ import {
   listRecordings,
   replaceChapters,
   updateRecording,
-} from "./recordings-service.js";
+} from "./service.js";
 
 const tags = ["Recordings"];
 const invalid = {

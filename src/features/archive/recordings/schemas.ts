@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { RECORDING_KINDS, RECORDING_PROVIDERS } from "../../db/schema.js";
-import { optionalText, Slug } from "../../lib/schemas.js";
-import { chapterErrors, urlProblem } from "./recordings-urls.js";
+import { RECORDING_KINDS, RECORDING_PROVIDERS } from "../../../db/schema.js";
+import { optionalText, Slug } from "../../../lib/schemas.js";
+import { chapterErrors, urlProblem } from "./urls.js";
 
 const MAX_SECONDS = 7 * 24 * 3600;
 

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { sqlAll } from "../../db/batch.js";
-import type { Db } from "../../db/client.js";
-import { isoUtc } from "../../lib/time.js";
+import { sqlAll } from "../../../db/batch.js";
+import type { Db } from "../../../db/client.js";
+import { isoUtc } from "../../../lib/time.js";
 
 type Relation = "background_reading" | "published_after" | "transcript_of";
 

@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { briefs, events, recordingChapters, recordings } from "../../db/schema.js";
-import { isoUtc } from "../../lib/time.js";
-import type { RecordingView } from "./recordings-schemas.js";
-import { embedUrl } from "./recordings-urls.js";
+import type { Db } from "../../../db/client.js";
+import { briefs, events, recordingChapters, recordings } from "../../../db/schema.js";
+import { isoUtc } from "../../../lib/time.js";
+import type { RecordingView } from "./schemas.js";
+import { embedUrl } from "./urls.js";
 
 export type RecordingRow = typeof recordings.$inferSelect;
 export type ChapterView = RecordingView["chapters"][number];

@@ -1,7 +1,7 @@
 import type { Child } from "hono/jsx";
-import { formatRange, isoInZone } from "../../web/format.js";
-import type { Relations } from "../events/queries.js";
-import type { EventCard } from "./library-queries.js";
+import { formatRange, isoInZone } from "../../../web/format.js";
+import type { Relations } from "../../events/index.js";
+import type { EventCard } from "./queries.js";
 
 /** Small pieces shared by the library pages. */
 

@@ -1,13 +1,13 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../../lib/http.js";
-import { describe, validate } from "../../lib/validate.js";
+import type { AppEnv } from "../../../lib/http.js";
+import { describe, validate } from "../../../lib/validate.js";
+import { cachedSearchArchive } from "./cache.js";
 import type { ArchivePage } from "./search.js";
 import { withAbsoluteUrls } from "./search.js";
-import { cachedSearchArchive } from "./search-cache.js";
 
 const bodies = new WeakMap<ArchivePage, string>();
 
-import { ArchivePageOut, ArchiveQuery, type ArchiveQueryInput } from "./search-schemas.js";
+import { ArchivePageOut, ArchiveQuery, type ArchiveQueryInput } from "./schemas.js";
 
 /** The search parameters of the API and the /archive page, read from one validated query. */
 export function archiveSearchOf(q: ArchiveQueryInput, now: Date) {

@@ -1,8 +1,8 @@
-import type { FieldError } from "../../lib/problem.js";
-import { FORMAT_LABEL, formatRange, isoInZone } from "../../web/format.js";
-import { Layout } from "../../web/layout.js";
+import type { FieldError } from "../../../lib/problem.js";
+import { FORMAT_LABEL, formatRange, isoInZone } from "../../../web/format.js";
+import { Layout } from "../../../web/layout.js";
+import type { Facets } from "./facets.js";
 import type { ArchiveItem, SnippetSegment } from "./search.js";
-import type { Facets } from "./search-facets.js";
 
 /** The form's values as the reader sent them (strings), so the form shows what was asked. */
 export interface ArchiveForm {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, lte, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
+import type { Db } from "../../../db/client.js";
 import {
   briefs,
   type eventBriefs,
@@ -10,7 +10,7 @@ import {
   recordingChapters,
   recordings,
   topics,
-} from "../../db/schema.js";
+} from "../../../db/schema.js";
 import type { RelatedEvent } from "./related.js";
 
 /**

@@ -1,5 +1,5 @@
-import type { RECORDING_PROVIDERS } from "../../db/schema.js";
-import type { FieldError } from "../../lib/problem.js";
+import type { RECORDING_PROVIDERS } from "../../../db/schema.js";
+import type { FieldError } from "../../../lib/problem.js";
 
 export type Provider = (typeof RECORDING_PROVIDERS)[number];
 

@@ -1,6 +1,6 @@
-import type { Config } from "../../config.js";
-import { Layout } from "../../web/layout.js";
-import type { BriefView } from "../briefs/service.js";
+import type { Config } from "../../../config.js";
+import { Layout } from "../../../web/layout.js";
+import type { BriefView } from "../../briefs/index.js";
 import {
   BRIEF_KIND,
   briefPath,
@@ -11,8 +11,8 @@ import {
   type RELATION_HEADING,
   TopicTags,
   topicPath,
-} from "./library-parts.js";
-import type { EventCard, RelatedCard } from "./library-queries.js";
+} from "./parts.js";
+import type { EventCard, RelatedCard } from "./queries.js";
 
 interface Split {
   upcoming: EventCard[];

@@ -1,6 +1,6 @@
 import { and, eq, lte, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { events } from "../../db/schema.js";
+import type { Db } from "../../../db/client.js";
+import { events } from "../../../db/schema.js";
 
 export interface Facets {
   topics: { slug: string; name: string }[];

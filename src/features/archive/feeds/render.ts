@@ -1,7 +1,7 @@
-import type { Config } from "../../config.js";
-import { isoUtc } from "../../lib/time.js";
-import type { FeedItem } from "./feeds-queries.js";
-import { durationLabel, KIND_LABEL, mimeType } from "./library-embed.js";
+import type { Config } from "../../../config.js";
+import { isoUtc } from "../../../lib/time.js";
+import { durationLabel, KIND_LABEL, mimeType } from "../library/embed.js";
+import type { FeedItem } from "./queries.js";
 
 /**
  * RSS 2.0 and JSON Feed 1.1 of published recordings: pure functions of the items, so the same

@@ -1,14 +1,14 @@
 import { Hono, type MiddlewareHandler } from "hono";
-import type { AppEnv } from "../../lib/http.js";
-import { Problem } from "../../lib/problem.js";
-import { pageHeaders } from "../../web/guards.js";
-import { notFoundPage, sendPage } from "../../web/layout.js";
-import { getBrief, getBriefView, listBriefs } from "../briefs/service.js";
-import { findEventWithRelations } from "../events/queries.js";
-import { feedRoutes } from "./feeds.js";
-import { BriefPage, PersonPage, TopicPage } from "./library-catalog-view.js";
-import { PLAYER_ORIGINS } from "./library-embed.js";
-import { ArchiveEntryPage } from "./library-entry-view.js";
+import type { AppEnv } from "../../../lib/http.js";
+import { Problem } from "../../../lib/problem.js";
+import { pageHeaders } from "../../../web/guards.js";
+import { notFoundPage, sendPage } from "../../../web/layout.js";
+import { getBrief, getBriefView, listBriefs } from "../../briefs/index.js";
+import { findEventWithRelations } from "../../events/index.js";
+import { feedRoutes } from "../feeds/index.js";
+import { BriefPage, PersonPage, TopicPage } from "./catalog-view.js";
+import { PLAYER_ORIGINS } from "./embed.js";
+import { ArchiveEntryPage } from "./entry-view.js";
 import {
   findPerson,
   findTopic,
@@ -17,7 +17,7 @@ import {
   publishedRecordings,
   relatedCard,
   topicEvents,
-} from "./library-queries.js";
+} from "./queries.js";
 import { moreOnThisTopic, type RelatedEvent, relatedEventsForBrief } from "./related.js";
 
 /**

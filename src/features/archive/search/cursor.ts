@@ -1,4 +1,4 @@
-import { invalidField } from "../../lib/problem.js";
+import { invalidField } from "../../../lib/problem.js";
 
 /**
  * Keyset cursors of the archive search. Ranked pages continue after (score, id): bm25 is a

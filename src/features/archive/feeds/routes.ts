@@ -1,10 +1,10 @@
 import { type Context, Hono } from "hono";
-import { hash53, matchesAny } from "../../lib/etag.js";
-import type { AppEnv } from "../../lib/http.js";
-import { notFound } from "../../lib/problem.js";
-import { feedCache } from "../calendar/feed-cache.js";
-import { feedVersion, findFeedTopic, loadFeedItems } from "./feeds-queries.js";
-import { FEED_RENDER_VERSION, type FeedMeta, renderJsonFeed, renderRss } from "./feeds-render.js";
+import { hash53, matchesAny } from "../../../lib/etag.js";
+import type { AppEnv } from "../../../lib/http.js";
+import { notFound } from "../../../lib/problem.js";
+import { feedCache } from "../../calendar/index.js";
+import { feedVersion, findFeedTopic, loadFeedItems } from "./queries.js";
+import { FEED_RENDER_VERSION, type FeedMeta, renderJsonFeed, renderRss } from "./render.js";
 
 /**
  * /archive/feed.{xml,json} and /topics/{slug}/feed.{xml,json}, served like the calendars

@@ -1,9 +1,9 @@
-import type { Config } from "../../config.js";
-import { BRIEF_RELATIONS } from "../../db/schema.js";
-import { FORMAT_LABEL } from "../../web/format.js";
-import { Layout } from "../../web/layout.js";
-import type { EventWithRelations, Relations } from "../events/queries.js";
-import { clockLabel, durationLabel, KIND_LABEL, linkAt, playerFor } from "./library-embed.js";
+import type { Config } from "../../../config.js";
+import { BRIEF_RELATIONS } from "../../../db/schema.js";
+import { FORMAT_LABEL } from "../../../web/format.js";
+import { Layout } from "../../../web/layout.js";
+import type { EventWithRelations, Relations } from "../../events/index.js";
+import { clockLabel, durationLabel, KIND_LABEL, linkAt, playerFor } from "./embed.js";
 import {
   BRIEF_KIND,
   briefPath,
@@ -14,8 +14,8 @@ import {
   RELATION_HEADING,
   SpeakerList,
   TopicTags,
-} from "./library-parts.js";
-import type { Chapter, EventCard, RecordingRow } from "./library-queries.js";
+} from "./parts.js";
+import type { Chapter, EventCard, RecordingRow } from "./queries.js";
 
 function Chapters(p: { recording: RecordingRow; chapters: Chapter[]; label: string }) {
   if (p.chapters.length === 0) return null;

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { sqlAll } from "../../db/batch.js";
-import type { Db } from "../../db/client.js";
-import { eventsChangeCount, type Kept, stillHolds } from "../events/change-count.js";
+import { sqlAll } from "../../../db/batch.js";
+import type { Db } from "../../../db/client.js";
+import { eventsChangeCount, type Kept, stillHolds } from "../../events/index.js";
 import { type ArchivePage, type ArchiveSearch, searchArchive } from "./search.js";
 
 /**

@@ -1,8 +1,8 @@
 import { and, desc, eq, inArray, lte, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { events, eventTopics, recordings, topics } from "../../db/schema.js";
-import { type EventRow, loadRelations, type Relations } from "../events/queries.js";
-import type { RecordingRow } from "./library-queries.js";
+import type { Db } from "../../../db/client.js";
+import { events, eventTopics, recordings, topics } from "../../../db/schema.js";
+import { type EventRow, loadRelations, type Relations } from "../../events/index.js";
+import type { RecordingRow } from "../library/queries.js";
 
 /**
  * What the archive feeds hold: published recordings of published events that have ended,

@@ -1,15 +1,15 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../../lib/http.js";
-import { type FieldError, Problem } from "../../lib/problem.js";
-import { zodIssuesToErrors } from "../../lib/validate.js";
-import { pageHeaders } from "../../web/guards.js";
-import { sendPage } from "../../web/layout.js";
+import type { AppEnv } from "../../../lib/http.js";
+import { type FieldError, Problem } from "../../../lib/problem.js";
+import { zodIssuesToErrors } from "../../../lib/validate.js";
+import { pageHeaders } from "../../../web/guards.js";
+import { sendPage } from "../../../web/layout.js";
 import { archiveSearchOf } from "./api-routes.js";
+import { cachedSearchArchive } from "./cache.js";
+import { archiveFacets } from "./facets.js";
+import { ArchiveQuery } from "./schemas.js";
 import type { ArchiveItem } from "./search.js";
-import { cachedSearchArchive } from "./search-cache.js";
-import { archiveFacets } from "./search-facets.js";
-import { ArchiveQuery } from "./search-schemas.js";
-import { type ArchiveForm, ArchivePage } from "./search-view.js";
+import { type ArchiveForm, ArchivePage } from "./view.js";
 
 const FORM_FIELDS = ["q", "topic", "person", "year", "format", "hasRecording"] as const;
 

@@ -1,15 +1,14 @@
 import { eq, inArray, sql } from "drizzle-orm";
-import { type Statement, sqlBatch } from "../../db/batch.js";
-import type { Db } from "../../db/client.js";
-import { isForeignKeyViolation, isNotNullViolation } from "../../db/errors.js";
-import { briefs, recordingChapters, recordings } from "../../db/schema.js";
-import type { Deps } from "../../deps.js";
-import { conflict, type FieldError, invalidField, notFound } from "../../lib/problem.js";
-import { validationProblem } from "../../lib/validate.js";
-import { type Actor, auditInsert } from "../audit/service.js";
-import { findEvent } from "../events/queries.js";
-import { touchEvent } from "../events/touch.js";
-import { planRecordingNotice } from "../reminders/schedule.js";
+import { type Statement, sqlBatch } from "../../../db/batch.js";
+import type { Db } from "../../../db/client.js";
+import { isForeignKeyViolation, isNotNullViolation } from "../../../db/errors.js";
+import { briefs, recordingChapters, recordings } from "../../../db/schema.js";
+import type { Deps } from "../../../deps.js";
+import { conflict, type FieldError, invalidField, notFound } from "../../../lib/problem.js";
+import { validationProblem } from "../../../lib/validate.js";
+import { type Actor, auditInsert } from "../../audit/index.js";
+import { findEvent, touchEvent } from "../../events/index.js";
+import { planRecordingNotice } from "../../reminders/index.js";
 import {
   type ChapterView,
   eventRecordings,
@@ -18,9 +17,9 @@ import {
   type RecordingRow,
   type RecordingWithEvent,
   recordingView,
-} from "./recordings-queries.js";
-import type { RecordingCreateInput, RecordingUpdateInput, RecordingView } from "./recordings-schemas.js";
-import { type ChapterInput, chapterErrors, urlProblem } from "./recordings-urls.js";
+} from "./queries.js";
+import type { RecordingCreateInput, RecordingUpdateInput, RecordingView } from "./schemas.js";
+import { type ChapterInput, chapterErrors, urlProblem } from "./urls.js";
 
 interface ResolvedChapter {
   input: ChapterInput;

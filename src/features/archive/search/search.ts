@@ -1,15 +1,15 @@
 import { and, eq, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { DateTime } from "luxon";
-import type { Config } from "../../config.js";
-import type { Db } from "../../db/client.js";
-import { events } from "../../db/schema.js";
-import { isoUtc, localView } from "../../lib/time.js";
-import { decodeSearchCursor, encodeSearchCursor } from "./search-cursor.js";
-import { toMatchQuery } from "./search-query.js";
-import type { ArchiveItem, SnippetSegment } from "./search-schemas.js";
-import { archiveDoc, MARK_CLOSE, MARK_OPEN, publishedRecording, score, snippet } from "./search-sql.js";
+import type { Config } from "../../../config.js";
+import type { Db } from "../../../db/client.js";
+import { events } from "../../../db/schema.js";
+import { isoUtc, localView } from "../../../lib/time.js";
+import { decodeSearchCursor, encodeSearchCursor } from "./cursor.js";
+import { toMatchQuery } from "./query.js";
+import type { ArchiveItem, SnippetSegment } from "./schemas.js";
+import { archiveDoc, MARK_CLOSE, MARK_OPEN, publishedRecording, score, snippet } from "./sql.js";
 
-export type { ArchiveItem, SnippetSegment } from "./search-schemas.js";
+export type { ArchiveItem, SnippetSegment } from "./schemas.js";
 
 export interface ArchiveSearch {
   q?: string;

@@ -1,0 +1,4 @@
+/** Recordings of past events: the staff API, their chapters and the notice to registrants. */
+export { recordingRoutes } from "./routes.js";
+export { RecordingCreate } from "./schemas.js";
+export { createRecording, listRecordings } from "./service.js";

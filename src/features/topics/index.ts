@@ -1,0 +1,3 @@
+/** Topics: the `topics` table: the tags events and briefs share. */
+export { topicRoutes } from "./routes.js";
+export { createTopic, resolveTopicIds, type TopicRow } from "./service.js";
