@@ -13,7 +13,7 @@ export interface MailAttachment {
 }
 
 /**
- * An outgoing email, rendered at send time from an outbox row (features/outbox/templates.ts).
+ * An outgoing email, rendered at send time from an outbox row by its message kind (features/outbox/kinds.ts).
  * Every transport in src/mail/ sends exactly these fields.
  */
 export interface MailMessage {
