@@ -9,8 +9,14 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const testTimeout = 30_000;
 
 /**
- * One suite, two engines: the integration tests run on Node against in-memory libsql and
- * inside workerd against D1. `#test-db` picks the engine for the test-app factory.
+ * One suite, four engines: the integration tests run on Node against in-memory libsql through
+ * LocalClient (`node`, the client the server uses for files), through the real @libsql/client
+ * (the client of every remote database) on `:memory:` and on a temporary file, and inside
+ * workerd against D1. `#test-db` picks the engine for the test-app factory.
+ *
+ * The two @libsql/client projects share modules between test files (`isolate: false`): every
+ * test builds its own app and database, and re-importing the app for each of the 36 files was
+ * 2/3 of their time (memory: 74 s -> 22 s).
  */
 export default defineConfig({
   test: {
@@ -28,6 +34,27 @@ export default defineConfig({
             "test/node/**/*.test.ts",
             "test/browser/**/*.test.ts",
           ],
+        },
+      },
+      {
+        resolve: { alias: { "#test-db": here("./test/support/db.libsql-client-memory.ts") } },
+        test: {
+          name: "libsql-client-memory",
+          isolate: false,
+          environment: "node",
+          testTimeout,
+          include: ["test/integration/**/*.test.ts"],
+        },
+      },
+      {
+        resolve: { alias: { "#test-db": here("./test/support/db.libsql-client-file.ts") } },
+        test: {
+          name: "libsql-client-file",
+          isolate: false,
+          environment: "node",
+          testTimeout,
+          globalSetup: ["./test/support/db.libsql-client-file.setup.ts"],
+          include: ["test/integration/**/*.test.ts"],
         },
       },
       {
