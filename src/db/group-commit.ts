@@ -1,4 +1,5 @@
 import type { InStatement, ResultSet } from "@libsql/client";
+import { asBatchError } from "./local-errors.js";
 
 /** What group commit needs of the embedded client (LocalClient), by shape: no import cycle. */
 interface TransactionalClient {
@@ -7,8 +8,10 @@ interface TransactionalClient {
 }
 
 /**
- * Group commit for the embedded engine: the app's write batches (src/db/batch.ts) that arrive
- * within a few turns of the event loop share one transaction, so they share one COMMIT.
+ * Group commit for the embedded engine: the app's writes that arrive within a few turns of the
+ * event loop share one transaction, so they share one COMMIT. Every write of LocalClient comes
+ * here: sqlBatch's batches (src/db/batch.ts) directly, and LocalClient's own batch() and
+ * execute() when they change rows (drizzle's db.batch, db.insert(), ...).
  *
  * Why: a registration's own statements take ~150 us; its COMMIT took ~400 us more. A COMMIT
  * writes every b-tree page the transaction touched and fsyncs the WAL. A registration touches
@@ -25,7 +28,11 @@ interface TransactionalClient {
  *   fail), so the common case pays for no savepoints.
  *
  * Nothing is awaited between BEGIN and COMMIT, so no other statement on the connection can
- * land inside the group.
+ * land inside the group. A statement here must not begin or end a transaction itself (LocalClient
+ * keeps such batches out; sqlBatch's callers never write them).
+ *
+ * Errors are @libsql/client's: a batch's failure is a LibsqlBatchError naming the statement,
+ * a single statement's (`execute`) the plain LibsqlError that statement raised.
  */
 
 /**
@@ -38,6 +45,8 @@ const MAX_WAIT_TURNS = 4;
 
 interface Pending {
   statements: InStatement[];
+  /** One statement from execute(): its error is not a batch's. */
+  single: boolean;
   resolve: (results: ResultSet[]) => void;
   reject: (err: unknown) => void;
 }
@@ -51,8 +60,18 @@ export class GroupCommitter {
 
   /** Runs `statements` as one atomic batch, possibly in a transaction shared with others. */
   batch(statements: InStatement[]): Promise<ResultSet[]> {
+    return this.enqueue(statements, false);
+  }
+
+  /** Runs one statement as a batch of its own would run, failing as a lone statement fails. */
+  async execute(statement: InStatement): Promise<ResultSet> {
+    const [result] = await this.enqueue([statement], true);
+    return result!;
+  }
+
+  private enqueue(statements: InStatement[], single: boolean): Promise<ResultSet[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ statements, resolve, reject });
+      this.queue.push({ statements, single, resolve, reject });
       if (this.queue.length === 1) this.settle(1, 0);
     });
   }
@@ -101,7 +120,15 @@ export class GroupCommitter {
   }
 
   private statements(p: Pending): ResultSet[] {
-    return p.statements.map((s) => this.client.run(s));
+    const results: ResultSet[] = [];
+    for (const s of p.statements) {
+      try {
+        results.push(this.client.run(s));
+      } catch (err) {
+        throw p.single ? err : asBatchError(err, results.length);
+      }
+    }
+    return results;
   }
 
   private commit<T>(work: () => T): T {

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import type { Client, InArgs, InStatement, InValue, ResultSet, Row, TransactionMode } from "@libsql/client";
 import { LibsqlError } from "@libsql/client";
 import { GroupCommitter } from "./group-commit.js";
+import { asBatchError, asLibsqlError as toLibsqlError, transactionClosed } from "./local-errors.js";
 import { namedColumns, rowPrototype, toRow } from "./local-rows.js";
 
 /**
@@ -19,6 +20,13 @@ import { namedColumns, rowPrototype, toRow } from "./local-rows.js";
  * column name and by index, integers as numbers, the same errors. One connection, as
  * @libsql/client uses for `:memory:`; for a file every call is synchronous underneath, so a
  * second connection in the same process would only wait for the first.
+ *
+ * Every write commits through one path, group commit (group-commit.ts), whichever API made
+ * it: sqlBatch hands its batches to `group` itself; a batch that changes rows (drizzle's
+ * db.batch sends them as "deferred") and a single INSERT, UPDATE, DELETE or REPLACE (drizzle's
+ * db.insert() and friends, db.run/db.all of such SQL) join the group here. Reads, DDL, PRAGMAs,
+ * migrations, scripts and batches that begin or end a transaction themselves run at once on
+ * the connection, as before.
  *
  * Remote databases (libsql://, https://) keep using @libsql/client.
  */
@@ -47,6 +55,27 @@ const libsql = createRequire(import.meta.url)("libsql") as {
 const STATEMENT_CACHE_SIZE = 500;
 const SCHEMA_CHANGE = /^\s*(CREATE|DROP|ALTER)\b/i;
 
+const CHANGES_ROWS = /^\s*(?:INSERT|UPDATE|DELETE|REPLACE)\b/i;
+const WITH = /^\s*WITH\b/i;
+const CHANGES_ROWS_ANYWHERE = /\b(?:INSERT|UPDATE|DELETE|REPLACE)\b/i;
+/** BEGIN, COMMIT, END, ROLLBACK: these must never run inside a transaction shared with others. */
+const CONTROLS_TRANSACTION = /^\s*(?:BEGIN|COMMIT|END|ROLLBACK)\b/i;
+
+/**
+ * Whether a statement changes rows, judged by its text: drizzle's and our own statements start
+ * with their verb, or with WITH before it. A SELECT called here by mistake (a WITH naming a
+ * replace() function) only commits like a write; a write missed would commit on its own.
+ */
+export const changesRows = (sql: string) =>
+  CHANGES_ROWS.test(sql) || (WITH.test(sql) && CHANGES_ROWS_ANYWHERE.test(sql));
+
+/** The BEGIN @libsql/client uses for each mode. */
+const BEGIN: Record<TransactionMode, string> = {
+  write: "BEGIN IMMEDIATE",
+  read: "BEGIN TRANSACTION READONLY",
+  deferred: "BEGIN DEFERRED",
+};
+
 interface Prepared {
   stmt: NativeStatement;
   columns: string[];
@@ -62,7 +91,7 @@ export class LocalClient
   closed = false;
   private readonly db: NativeDatabase;
   private readonly cache = new Map<string, Prepared>();
-  /** Write batches of the app (src/db/batch.ts) go through here and may share a COMMIT. */
+  /** Every write commits through here (see above), possibly sharing its COMMIT with others. */
   readonly group: GroupCommitter;
 
   /** `path` is a file path or ":memory:". */
@@ -75,18 +104,39 @@ export class LocalClient
     return this.db.inTransaction;
   }
 
+  /** A statement that changes rows commits through the group; anything else runs at once. */
   async execute(stmtOrSql: InStatement | string, args?: InArgs): Promise<ResultSet> {
     const stmt = typeof stmtOrSql === "string" ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql;
+    this.check();
+    // Inside a transaction begun by hand (BEGIN through execute) a write belongs to that one.
+    if (changesRows(typeof stmt === "string" ? stmt : stmt.sql) && !this.db.inTransaction) {
+      return this.group.execute(stmt);
+    }
     return this.run(stmt);
   }
 
+  /**
+   * A batch that changes rows commits through the group, whatever its mode ("write" from
+   * sqlBatch on other clients, "deferred" from drizzle's db.batch); the group runs it in a
+   * BEGIN IMMEDIATE transaction of its own or shared, with the same results. Read batches and
+   * batches that would end the transaction themselves keep a transaction of their own.
+   */
   async batch(
     stmts: (InStatement | [string, InArgs?])[],
     mode: TransactionMode = "deferred",
   ): Promise<ResultSet[]> {
-    return this.inTransactionDo(mode === "write" ? "BEGIN IMMEDIATE" : "BEGIN", () =>
-      stmts.map((s) => this.run(Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s)),
-    );
+    this.check();
+    const statements = stmts.map((s) => (Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s));
+    const texts = statements.map((s) => (typeof s === "string" ? s : s.sql));
+    if (
+      mode !== "read" &&
+      texts.some(changesRows) &&
+      !texts.some((t) => CONTROLS_TRANSACTION.test(t)) &&
+      !this.db.inTransaction
+    ) {
+      return this.group.batch(statements);
+    }
+    return this.inTransactionDo(BEGIN[mode], () => this.runBatch(statements));
   }
 
   /** Migrations may rebuild tables, which needs foreign keys off for the duration. */
@@ -94,11 +144,29 @@ export class LocalClient
     this.check();
     this.run("PRAGMA foreign_keys = OFF");
     try {
-      return this.inTransactionDo("BEGIN", () => stmts.map((s) => this.run(s)));
+      return this.inTransactionDo("BEGIN DEFERRED", () => this.runBatch(stmts));
     } finally {
       this.run("PRAGMA foreign_keys = ON");
       this.cache.clear();
     }
+  }
+
+  /**
+   * The statements of a transaction the caller has begun, failing as @libsql/client's batches
+   * fail: with the index of the statement, and at the first statement that finds the
+   * transaction gone.
+   */
+  private runBatch(stmts: InStatement[]): ResultSet[] {
+    const results: ResultSet[] = [];
+    for (const stmt of stmts) {
+      if (!this.db.inTransaction) throw transactionClosed(results.length);
+      try {
+        results.push(this.run(stmt));
+      } catch (err) {
+        throw asBatchError(err, results.length);
+      }
+    }
+    return results;
   }
 
   async executeMultiple(sql: string): Promise<void> {
@@ -238,15 +306,4 @@ function resultSet(
 }
 
 /** The engine's errors become LibsqlErrors (as @libsql/client maps them); ours pass as they are. */
-function asLibsqlError(err: unknown): unknown {
-  if (!(err instanceof libsql.SqliteError)) return err;
-  const code = (err as { code?: unknown }).code;
-  const rawCode = (err as { rawCode?: unknown }).rawCode;
-  return new LibsqlError(
-    err.message,
-    typeof code === "string" ? code : "UNKNOWN",
-    undefined,
-    typeof rawCode === "number" ? rawCode : undefined,
-    err,
-  );
-}
+const asLibsqlError = (err: unknown) => toLibsqlError(err, libsql.SqliteError);
