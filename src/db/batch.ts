@@ -73,13 +73,23 @@ export async function sqlBatch(db: Db, statements: Statement[]): Promise<Row[][]
   // The embedded engine's client commits concurrent batches together (db/group-commit.ts).
   const grouped = (client as Partial<GroupCommitting>).group;
   const results = grouped ? await grouped.batch(stmts) : await (client as Client).batch(stmts, "write");
-  return results.map((rs) =>
-    rs.rows.map((row) => Object.fromEntries(rs.columns.map((col, i) => [col, row[i]]))),
-  );
+  return results.map(objects);
 }
 
-/** One statement, same shapes as sqlBatch. */
+const objects = (rs: ResultSet): Row[] =>
+  rs.rows.map((row) => Object.fromEntries(rs.columns.map((col, i) => [col, row[i]])));
+
+/**
+ * One statement, same shapes as sqlBatch. On libsql it is one execute(), atomic by itself: a
+ * read takes no write transaction (on a libsql server, batch "write" would lock it), and on
+ * LocalClient a write still commits through group commit.
+ */
 export async function sqlAll<T = Row>(db: Db, statement: SQL): Promise<T[]> {
-  const [rows] = await sqlBatch(db, [statement]);
-  return (rows ?? []) as T[];
+  const { engine, client } = engineOf(db);
+  if (engine === "d1") {
+    const [rows] = await sqlBatch(db, [statement]);
+    return (rows ?? []) as T[];
+  }
+  const query = dialect.sqlToQuery(statement);
+  return objects(await (client as Client).execute({ sql: query.sql, args: query.params as never[] })) as T[];
 }

@@ -5,7 +5,7 @@ import { type Client, LibsqlError } from "@libsql/client";
 import { eq, sql } from "drizzle-orm";
 import { integer, sqliteTable } from "drizzle-orm/sqlite-core";
 import { afterEach, describe, expect, it } from "vitest";
-import { sqlBatch } from "../../src/db/batch.js";
+import { sqlAll, sqlBatch } from "../../src/db/batch.js";
 import { libsqlDb, prepareLocalClient } from "../../src/db/client.js";
 import { changesRows, LocalClient } from "../../src/db/local-client.js";
 
@@ -243,10 +243,11 @@ describe("every write path of LocalClient", () => {
         db.all(sql`WITH v(x) AS (VALUES (6)) INSERT INTO t (x) SELECT x FROM v RETURNING x`),
         client.execute("INSERT INTO t (x) VALUES (7)"),
         client.batch([stmt("INSERT INTO t (x) VALUES (?)", 8)], "write"),
+        sqlAll(db, sql`INSERT INTO t (x) VALUES (9) RETURNING x`),
       ]),
     );
-    expect({ transactions, batches }).toEqual({ transactions: 1, batches: 9 });
-    expect(await xs(client)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 101]);
+    expect({ transactions, batches }).toEqual({ transactions: 1, batches: 10 });
+    expect(await xs(client)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 101]);
   });
 
   it("leaves reads, schema changes and pragmas out of it: they run at once", async () => {
@@ -254,6 +255,7 @@ describe("every write path of LocalClient", () => {
     const db = dbOf(client);
     const { batches } = await statsDuring(client, async () => {
       await db.select().from(t);
+      expect(await sqlAll(db, sql`SELECT count(*) AS n FROM t`)).toEqual([{ n: 0 }]);
       await db.all(sql`WITH v(x) AS (VALUES (1)) SELECT x FROM v`);
       await client.execute("SELECT count(*) FROM t");
       await client.batch(["SELECT 1", "SELECT 2"]);

@@ -2,7 +2,7 @@ import { type Client, createClient, LibsqlError, type Row } from "@libsql/client
 import { eq, sql } from "drizzle-orm";
 import { integer, sqliteTable } from "drizzle-orm/sqlite-core";
 import { afterEach, describe, expect, it } from "vitest";
-import { sqlBatch } from "../../src/db/batch.js";
+import { sqlAll, sqlBatch } from "../../src/db/batch.js";
 import { type Db, libsqlDb } from "../../src/db/client.js";
 import { LocalClient } from "../../src/db/local-client.js";
 
@@ -172,6 +172,7 @@ describe("writes through every API, next to @libsql/client", () => {
         () => db.insert(t).values({ x: 1 }),
         () => db.batch([db.insert(t).values({ x: 4 }), db.update(t).set({ x: 1 }).where(eq(t.x, 4))]),
         () => sqlBatch(db, [sql`INSERT INTO t (x) VALUES (5)`, sql`INSERT INTO t (x) VALUES (5)`]),
+        () => sqlAll(db, sql`INSERT INTO t (x) VALUES (1) RETURNING x`),
       ];
       const errors = [];
       for (const attempt of attempts) errors.push(errorShape(await attempt().catch((e: unknown) => e)));
@@ -189,6 +190,7 @@ describe("writes through every API, next to @libsql/client", () => {
       "DrizzleQueryError",
       "LibsqlBatchError",
       "LibsqlBatchError",
+      "LibsqlError",
     ]);
   });
 
