@@ -1,3 +1,29 @@
+/**
+ * The database: one interface, `Db` (drizzle), on every engine. Node reaches a file or memory
+ * database through LocalClient (local-client.ts), a libsql server through @libsql/client, and
+ * Workers use D1; features never see which, and never call a client directly.
+ *
+ * One way to build SQL for each need:
+ * - Ordinary CRUD (read rows, write one table): drizzle's builders, `db.select()`,
+ *   `db.insert()`, `db.update()`, `db.delete()`, with `.returning()` for what a write changed.
+ * - Raw SQL whose text varies (dynamic filters, json_object documents, FTS, CTEs): drizzle's
+ *   `sql` template, run with `sqlAll(db, sql`...`)` for one statement's rows as plain objects.
+ * - Fixed texts on hot paths (the registration): `q`...`` (batch.ts), the text built once per
+ *   call site and every value a parameter.
+ * - Every multi-statement atomic write: `sqlBatch(db, [...])`, which takes builders, `sql` and
+ *   `q` statements alike and is one atomic batch on every engine (drizzle's own batch refuses
+ *   raw `sql` on D1). drizzle's `db.batch([...])` of builders, which older services use, now
+ *   commits exactly as sqlBatch does.
+ *
+ * One commit path: on LocalClient every write commits through group commit (group-commit.ts),
+ * whichever of these made it (sqlBatch, db.batch, a builder write, sqlAll of an UPDATE), with
+ * the results and errors @libsql/client would give; reads run at once. On @libsql/client and on
+ * D1 a batch is one transaction of its own and a single statement commits alone.
+ * Not used, because D1 lacks them or a remote round trip makes them costly: interactive
+ * transactions (`db.transaction`), and reading in one call to decide a write in the next (see
+ * docs/ARCHITECTURE.md, "Atomicity rules").
+ */
+
 import type { Client } from "@libsql/client";
 import { drizzle as drizzleD1 } from "drizzle-orm/d1";
 import { drizzle as drizzleLibsql } from "drizzle-orm/libsql";
