@@ -1,4 +1,4 @@
-/** Helpers for strong validators shared by the calendar and archive feeds. */
+/** Strong validators shared by the calendar and archive feeds; comparing them is conditional.ts. */
 
 /** 53-bit string hash (cyrb53): an ETag only needs to differ between versions of one resource. */
 export function hash53(s: string): string {
@@ -12,12 +12,4 @@ export function hash53(s: string): string {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
-}
-
-/** If-None-Match uses weak comparison: true when the header lists `*` or any of `tags`. */
-export function matchesAny(header: string, tags: string[]): boolean {
-  return header
-    .split(",")
-    .map((t) => t.trim().replace(/^W\//, ""))
-    .some((t) => t === "*" || tags.includes(t));
 }

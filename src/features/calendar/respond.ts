@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { Config } from "../../config.js";
-import { hash53, matchesAny } from "../../lib/etag.js";
+import { notModified, notModifiedResponse } from "../../lib/conditional.js";
+import { hash53 } from "../../lib/etag.js";
 import type { AppEnv } from "../../lib/http.js";
 import { notFound } from "../../lib/problem.js";
 import { feedCache } from "./feed-cache.js";
@@ -25,11 +26,6 @@ export function calendarTag(config: Config, key: string, fingerprint: string): s
 }
 
 const quoted = (tag: string, gzip: boolean) => `"${tag}${gzip ? "-gzip" : ""}"`;
-
-/** If-None-Match uses weak comparison, and either coding of the same version matches. */
-function noneMatch(header: string, tag: string): boolean {
-  return matchesAny(header, [quoted(tag, false), quoted(tag, true)]);
-}
 
 function acceptsGzip(header: string | undefined): boolean {
   if (!header) return false;
@@ -78,16 +74,10 @@ export async function serveCalendar(c: Context<AppEnv>, spec: CalendarSpec): Pro
     return at;
   };
 
-  const inm = c.req.header("if-none-match");
-  if (inm !== undefined) {
-    if (noneMatch(inm, tag)) return new Response(null, { status: 304, headers });
-  } else {
-    const ims = Date.parse(c.req.header("if-modified-since") ?? "");
-    const at = await lastModified();
-    if (at !== null && !Number.isNaN(ims) && Math.floor(at / 1000) * 1000 <= ims) {
-      return new Response(null, { status: 304, headers });
-    }
-  }
+  // Either coding of the same version matches. Last-Modified is computed (and sent on the 304)
+  // only when If-Modified-Since decides: with If-None-Match the ETag is the validator (§15.4.5).
+  const etag = [quoted(tag, false), quoted(tag, true)];
+  if (await notModified(c.req, { etag, lastModified })) return notModifiedResponse(headers);
 
   let entry = cache.get(spec.key, version.fingerprint);
   if (!entry) {

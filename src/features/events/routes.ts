@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { optionalScope } from "../../lib/access.js";
+import { notModified, notModifiedResponse } from "../../lib/conditional.js";
 import type { AppEnv } from "../../lib/http.js";
 import { notFound, Problem } from "../../lib/problem.js";
 import { IdOrSlugParam } from "../../lib/schemas.js";
@@ -73,7 +74,7 @@ export const eventRoutes = new Hono<AppEnv>()
       const version = await cache.version(idOrSlug);
       if (!version || version.status === "draft") throw notFound(`Event ${idOrSlug}`);
       const etag = etagOf(version);
-      if (c.req.header("if-none-match") === etag) return c.body(null, 304, { ETag: etag });
+      if (notModified(c.req, { etag })) return notModifiedResponse({ ETag: etag });
       let body = cache.get(version.id, version.revision);
       if (!body) {
         const found = await findEventWithRelations(deps.db, version.id);

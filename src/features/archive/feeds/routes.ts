@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
-import { hash53, matchesAny } from "../../../lib/etag.js";
+import { notModified, notModifiedResponse } from "../../../lib/conditional.js";
+import { hash53 } from "../../../lib/etag.js";
 import type { AppEnv } from "../../../lib/http.js";
 import { notFound } from "../../../lib/problem.js";
 import { feedCache } from "../../calendar/index.js";
@@ -19,10 +20,6 @@ const TYPES: Record<Format, string> = {
   json: "application/feed+json; charset=utf-8",
 };
 
-function noneMatch(header: string, tag: string): boolean {
-  return matchesAny(header, [tag]);
-}
-
 async function serveFeed(c: Context<AppEnv>, format: Format, topicSlug?: string): Promise<Response> {
   const { db, config, clock } = c.var.deps;
   const now = clock.now();
@@ -38,8 +35,7 @@ async function serveFeed(c: Context<AppEnv>, format: Format, topicSlug?: string)
     "Cache-Control": "public, max-age=300",
     ETag: etag,
   };
-  const inm = c.req.header("if-none-match");
-  if (inm !== undefined && noneMatch(inm, etag)) return new Response(null, { status: 304, headers });
+  if (notModified(c.req, { etag })) return notModifiedResponse(headers);
 
   const cache = feedCache(db);
   const entry =
