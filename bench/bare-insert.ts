@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { prepareLocalClient } from "../src/db/client.js";
+import type { LocalClient } from "../src/db/local-client.js";
 import { openClient } from "../src/db/open-node.js";
 import type { Measurement } from "./benchmarks.js";
 
@@ -24,10 +25,13 @@ export async function bareInsert(settings: {
     await client.execute(
       "CREATE TABLE bare (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL)",
     );
+    // LocalClient's execute() now sends every write through group commit; the floor is one
+    // statement committed on its own, so this calls its autocommit run() directly.
+    const local = client as unknown as LocalClient;
     let n = 0;
-    const insert = () => {
+    const insert = async () => {
       n++;
-      return client.execute({
+      return local.run({
         sql: "INSERT INTO bare (id, email, created_at) VALUES (?, ?, ?)",
         args: [`row_${n}`, `bench-${n}@example.org`, Date.now()],
       });
