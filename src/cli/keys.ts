@@ -10,14 +10,13 @@
  * everything else goes to stderr. Exit codes: 0 ok, 1 failure, 2 bad usage.
  */
 import { parseArgs } from "node:util";
-import { getTableColumns } from "drizzle-orm";
 import { ConfigError, parseConfig } from "../config.js";
-import { apiKeys, SCOPES, type Scope } from "../db/schema.js";
+import { SCOPES, type Scope } from "../db/schema.js";
 import {
+  apiKeyInsertText,
   createApiKey,
   type KeyView,
   listApiKeys,
-  newApiKeyRow,
   revokeApiKey,
 } from "../features/auth/index.js";
 import { systemClock } from "../lib/clock.js";
@@ -72,33 +71,6 @@ function loadConfig() {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
   }
-}
-
-function sqlLiteral(value: unknown): string {
-  if (value === null || value === undefined) return "NULL";
-  if (typeof value === "number" || typeof value === "bigint") return String(value);
-  if (typeof value === "string") return `'${value.replaceAll("'", "''")}'`;
-  throw new Error(`cannot render ${typeof value} as SQL`);
-}
-
-/**
- * Renders the row newApiKeyRow() would store as an INSERT (same ids, hashing and scopes JSON
- * as the app), for D1 databases this CLI cannot open directly.
- */
-async function insertStatementFor(
-  name: string,
-  scopes: Scope[],
-): Promise<{ key: string; statement: string }> {
-  const { key, row } = await newApiKeyRow({ clock: systemClock, tokens: cryptoTokens }, { name, scopes });
-  const stored: Record<string, unknown> = {
-    ...row,
-    scopes: JSON.stringify(row.scopes),
-    createdAt: row.createdAt.getTime(),
-  };
-  const columns = Object.entries(getTableColumns(apiKeys)).filter(([k]) => stored[k] !== null);
-  const names = columns.map(([, c]) => c.name);
-  const values = columns.map(([k]) => sqlLiteral(stored[k]));
-  return { key, statement: `INSERT INTO api_keys (${names.join(", ")}) VALUES (${values.join(", ")});` };
 }
 
 async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openNodeDb>>["db"]) => Promise<T>): Promise<T> {
@@ -157,7 +129,10 @@ async function run(argv: string[]): Promise<number> {
       const name = parseName(values.name);
       const scopes = parseScopes(values.scopes);
       if (values["print-sql"]) {
-        const { key, statement } = await insertStatementFor(name, scopes);
+        const { key, statement } = await apiKeyInsertText(
+          { clock: systemClock, tokens: cryptoTokens },
+          { name, scopes },
+        );
         out(statement);
         err(key);
         return 0;

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { attendees } from "../../src/db/schema.js";
-import { createFeedToken, feedUrl, rotateFeedToken } from "../../src/features/calendar/feed-tokens.js";
+import { feedUrl } from "../../src/features/calendar/feed-tokens.js";
+import { createFeedToken, rotateFeedToken } from "../../src/features/registrations/tokens.js";
 import { createTestApp, engine, type TestApp } from "../support/app.js";
 import { makeEvent } from "../support/events.js";
 import { registerFor } from "../support/registrations.js";

@@ -1,4 +1,4 @@
 /** Audit: the `audit_log` table; every staff change adds its row in the change's own batch. */
 
 export { auditRoutes } from "./routes.js";
-export { type Actor, auditInsert } from "./service.js";
+export { type Actor, auditInsert, auditWhen } from "./service.js";

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt, SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { auditLog } from "../../db/schema.js";
 
@@ -32,6 +32,21 @@ export function auditInsert(db: Db, at: Date, actor: Actor, entry: AuditInput) {
     before: entry.before ?? null,
     after: entry.after ?? null,
   });
+}
+
+/** An audit_log row written only when `condition` holds inside the batch; `after` may be SQL. */
+export function auditWhen(
+  actor: Actor,
+  at: Date,
+  entry: { action: string; entityType: string; entityId: string; before?: unknown; after?: unknown },
+  condition: SQL,
+): SQL {
+  const json = (v: unknown) => (v instanceof SQL ? v : sql`${v === undefined ? null : JSON.stringify(v)}`);
+  return sql`
+    INSERT INTO audit_log (at, key_id, key_name, action, entity_type, entity_id, before, after, request_id)
+    SELECT ${at.getTime()}, ${actor.keyId}, ${actor.keyName}, ${entry.action}, ${entry.entityType},
+           ${entry.entityId}, ${json(entry.before)}, ${json(entry.after)}, ${actor.requestId}
+    WHERE ${condition}`;
 }
 
 export async function listAudit(

@@ -8,3 +8,4 @@ export {
   newApiKeyRow,
   revokeApiKey,
 } from "./service.js";
+export { apiKeyInsertText } from "./sql-text.js";

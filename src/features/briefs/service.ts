@@ -3,8 +3,9 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../../db/client.js";
 import { isForeignKeyViolation } from "../../db/errors.js";
 import { type BRIEF_KINDS, briefAuthors, briefs, briefTopics, people, topics } from "../../db/schema.js";
+import { sluggedTable } from "../../db/slugged.js";
 import type { Deps } from "../../deps.js";
-import { conflict, invalidField, notFound } from "../../lib/problem.js";
+import { conflict } from "../../lib/problem.js";
 import { slugify } from "../../lib/slug.js";
 import { withUniqueSlug } from "../../lib/unique-slug.js";
 import { type Actor, auditInsert } from "../audit/index.js";
@@ -76,11 +77,8 @@ async function loadLinks(db: Db, briefIds: string[]): Promise<Map<string, Links>
   return links;
 }
 
-export async function getBrief(db: Db, slug: string): Promise<BriefRow> {
-  const [row] = await db.select().from(briefs).where(eq(briefs.slug, slug));
-  if (!row) throw notFound(`Brief ${slug}`);
-  return row;
-}
+const table = sluggedTable(briefs, { label: "Brief", lower: "brief" });
+export const getBrief = (db: Db, slug: string): Promise<BriefRow> => table.get(db, slug);
 
 async function getBriefWithLinks(db: Db, slug: string): Promise<{ row: BriefRow; links: Links }> {
   const row = await getBrief(db, slug);
@@ -105,16 +103,8 @@ export async function readBrief(db: Db, slug: string): Promise<BriefWithId> {
 }
 
 /** Resolves brief slugs in the given order, naming the first unknown one as `${field}.${index}`. */
-export async function resolveBriefs(db: Db, slugs: string[], field: string): Promise<BriefRow[]> {
-  if (slugs.length === 0) return [];
-  const rows = await db.select().from(briefs).where(inArray(briefs.slug, slugs));
-  const bySlug = new Map(rows.map((r) => [r.slug, r]));
-  return slugs.map((s, i) => {
-    const row = bySlug.get(s);
-    if (!row) throw invalidField(`${field}.${i}`, `no brief with slug "${s}"`);
-    return row;
-  });
-}
+export const resolveBriefs = (db: Db, slugs: string[], field: string): Promise<BriefRow[]> =>
+  table.resolve(db, slugs, field);
 
 // Briefs without a date sort after all dated ones (as "" < any date), in both order and cursor.
 const dateKey = sql<string>`coalesce(${briefs.publishedOn}, '')`;
@@ -317,21 +307,17 @@ export async function updateBrief(
 
 export async function deleteBrief(deps: Deps, actor: Actor, slug: string) {
   const before = await getBriefWithLinks(deps.db, slug);
-  try {
-    // Author and topic links cascade; links from events are RESTRICT and fail the batch.
-    await deps.db.batch([
-      deps.db.delete(briefs).where(eq(briefs.id, before.row.id)),
-      auditInsert(deps.db, deps.clock.now(), actor, {
-        action: "brief.delete",
-        entityType: "brief",
-        entityId: before.row.id,
-        before: { ...before.row, ...linkSlugs(before.links) },
-      }),
-    ]);
-  } catch (err) {
-    if (isForeignKeyViolation(err)) {
-      throw conflict("in-use", `Brief ${slug} is still linked from events; detach it first.`);
-    }
-    throw err;
-  }
+  const audit = auditInsert(deps.db, deps.clock.now(), actor, {
+    action: "brief.delete",
+    entityType: "brief",
+    entityId: before.row.id,
+    before: { ...before.row, ...linkSlugs(before.links) },
+  });
+  // Author and topic links cascade; links from events are RESTRICT and fail the batch.
+  await table.remove(
+    deps.db,
+    before.row.id,
+    [audit],
+    `Brief ${slug} is still linked from events; detach it first.`,
+  );
 }

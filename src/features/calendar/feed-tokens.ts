@@ -1,14 +1,10 @@
-import { sql } from "drizzle-orm";
 import type { Config } from "../../config.js";
-import { sqlBatch } from "../../db/batch.js";
-import type { Deps } from "../../deps.js";
-import { notFound } from "../../lib/problem.js";
-import { constantTimeEqual, mintToken } from "../../lib/tokens.js";
+import { constantTimeEqual } from "../../lib/tokens.js";
 
 /**
- * Personal calendar feeds. A feed token (access_tokens.kind = 'feed', attendee_id set) is a
- * capability for `/feeds/{token}/calendar.ics`; only its SHA-256 is stored, so the plaintext
- * exists only in the URL handed to the attendee.
+ * Personal calendar feeds' links. A feed token (an attendee's capability for
+ * `/feeds/{token}/calendar.ics`, written by registrations) is stored as its SHA-256 only, so the
+ * plaintext exists only in the URL handed to the attendee.
  *
  * The feed's join links must be the same bytes on every render (or no ETag could ever match),
  * so they cannot be freshly minted 'join' tokens. They are derived instead:
@@ -19,37 +15,7 @@ import { constantTimeEqual, mintToken } from "../../lib/tokens.js";
  * derived from it. Someone who can read the database could forge these links, but could read
  * the join URLs there directly anyway.
  */
-type TokenDeps = Pick<Deps, "db" | "clock" | "tokens">;
-
 export const TOKEN_RE = /^[0-9a-z]{10,80}$/;
-
-function insertFeedToken(hash: string, attendeeId: string, at: number) {
-  return sql`
-    INSERT INTO access_tokens (hash, kind, attendee_id, created_at)
-    SELECT ${hash}, 'feed', id, ${at} FROM attendees WHERE id = ${attendeeId} AND erased_at IS NULL
-    RETURNING hash`;
-}
-
-/** A new feed token for an attendee (earlier ones keep working); returns the plaintext. */
-export async function createFeedToken(deps: TokenDeps, attendeeId: string): Promise<string> {
-  const { token, hash } = await mintToken(deps);
-  const [inserted] = await sqlBatch(deps.db, [insertFeedToken(hash, attendeeId, deps.clock.now().getTime())]);
-  if (!inserted?.length) throw notFound("Attendee");
-  return token;
-}
-
-/** Revokes every feed token of the attendee and returns a new one, in one batch. */
-export async function rotateFeedToken(deps: TokenDeps, attendeeId: string): Promise<string> {
-  const { token, hash } = await mintToken(deps);
-  const at = deps.clock.now().getTime();
-  const [, inserted] = await sqlBatch(deps.db, [
-    sql`UPDATE access_tokens SET revoked_at = ${at}
-        WHERE kind = 'feed' AND attendee_id = ${attendeeId} AND revoked_at IS NULL`,
-    insertFeedToken(hash, attendeeId, at),
-  ]);
-  if (!inserted?.length) throw notFound("Attendee");
-  return token;
-}
 
 export const feedUrl = (config: Pick<Config, "PUBLIC_URL">, token: string) =>
   `${config.PUBLIC_URL}/feeds/${token}/calendar.ics`;

@@ -1,9 +1,8 @@
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { isForeignKeyViolation } from "../../db/errors.js";
 import { people } from "../../db/schema.js";
+import { sluggedTable } from "../../db/slugged.js";
 import type { Deps } from "../../deps.js";
-import { conflict, invalidField, notFound } from "../../lib/problem.js";
 import { slugify } from "../../lib/slug.js";
 import { withUniqueSlug } from "../../lib/unique-slug.js";
 import { type Actor, auditInsert } from "../audit/index.js";
@@ -33,23 +32,11 @@ export async function listPeople(db: Db) {
   return (await db.select().from(people).orderBy(asc(people.name), asc(people.id))).map(personView);
 }
 
-export async function getPerson(db: Db, slug: string): Promise<PersonRow> {
-  const [row] = await db.select().from(people).where(eq(people.slug, slug));
-  if (!row) throw notFound(`Person ${slug}`);
-  return row;
-}
-
+const table = sluggedTable(people, { label: "Person", lower: "person" });
+export const getPerson = (db: Db, slug: string): Promise<PersonRow> => table.get(db, slug);
 /** Resolves person slugs in the given order, naming the first unknown one as `${field}.${index}`. */
-export async function resolvePeople(db: Db, slugs: string[], field: string): Promise<PersonRow[]> {
-  if (slugs.length === 0) return [];
-  const rows = await db.select().from(people).where(inArray(people.slug, slugs));
-  const bySlug = new Map(rows.map((r) => [r.slug, r]));
-  return slugs.map((s, i) => {
-    const row = bySlug.get(s);
-    if (!row) throw invalidField(`${field}.${i}`, `no person with slug "${s}"`);
-    return row;
-  });
-}
+export const resolvePeople = (db: Db, slugs: string[], field: string): Promise<PersonRow[]> =>
+  table.resolve(db, slugs, field);
 
 export async function createPerson(deps: Deps, actor: Actor, input: PersonCreate) {
   const now = deps.clock.now();
@@ -114,20 +101,16 @@ export async function updatePerson(deps: Deps, actor: Actor, slug: string, input
 
 export async function deletePerson(deps: Deps, actor: Actor, slug: string) {
   const before = await getPerson(deps.db, slug);
-  try {
-    await deps.db.batch([
-      deps.db.delete(people).where(eq(people.id, before.id)),
-      auditInsert(deps.db, deps.clock.now(), actor, {
-        action: "person.delete",
-        entityType: "person",
-        entityId: before.id,
-        before,
-      }),
-    ]);
-  } catch (err) {
-    if (isForeignKeyViolation(err)) {
-      throw conflict("in-use", `Person ${slug} is still linked to events or briefs; detach them first.`);
-    }
-    throw err;
-  }
+  const audit = auditInsert(deps.db, deps.clock.now(), actor, {
+    action: "person.delete",
+    entityType: "person",
+    entityId: before.id,
+    before,
+  });
+  await table.remove(
+    deps.db,
+    before.id,
+    [audit],
+    `Person ${slug} is still linked to events or briefs; detach them first.`,
+  );
 }

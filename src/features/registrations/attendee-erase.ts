@@ -3,6 +3,7 @@ import { sqlBatch } from "../../db/batch.js";
 import { registrations } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { promotionStatements } from "./engine.js";
+import { revokeAttendeeTokens } from "./tokens.js";
 
 export const ERASED_NAME = "Erased attendee";
 export const erasedEmail = (attendeeId: string) => `erased+${attendeeId}@invalid`;
@@ -37,10 +38,7 @@ export async function eraseAttendee(deps: Deps, attendeeId: string): Promise<voi
       WHERE attendee_id = ${attendeeId} AND status IN ('confirmed', 'waitlisted')`,
     ...active.flatMap((r) => promotionStatements(r.eventId, opId, now)),
     sql`UPDATE registrations SET answers = '{}', updated_at = ${at} WHERE attendee_id = ${attendeeId}`,
-    sql`
-      UPDATE access_tokens SET revoked_at = ${at}
-      WHERE revoked_at IS NULL AND (attendee_id = ${attendeeId}
-        OR registration_id IN (SELECT id FROM registrations WHERE attendee_id = ${attendeeId}))`,
+    revokeAttendeeTokens(attendeeId, at),
     sql`
       UPDATE attendees SET name = ${ERASED_NAME}, email = ${erasedEmail(attendeeId)}, erased_at = ${at}, updated_at = ${at}
       WHERE id = ${attendeeId}`,

@@ -1,12 +1,13 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
+import { sqlBatch } from "../../db/batch.js";
 import type { Db } from "../../db/client.js";
 import { accessTokens } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { Problem } from "../../lib/problem.js";
 import { mintToken } from "../../lib/tokens.js";
-import { createFeedToken, rotateFeedToken } from "../calendar/index.js";
 import { cancelRegistration, outcomeOf } from "./engine.js";
 import { findByToken } from "./service.js";
+import { createFeedToken, joinTokenStatement, rotateFeedToken } from "./tokens.js";
 
 export type ManageFound = NonNullable<Awaited<ReturnType<typeof findByToken>>>;
 
@@ -45,9 +46,7 @@ export async function loadManage(deps: Deps, token: string): Promise<ManageView 
   let joinPath: string | null = null;
   if (hasJoinLink(found, now)) {
     const join = await mintToken(deps);
-    await deps.db
-      .insert(accessTokens)
-      .values({ hash: join.hash, kind: "join", registrationId: found.registration.id, createdAt: now });
+    await sqlBatch(deps.db, [joinTokenStatement(join.hash, found.registration.id, now.getTime())]);
     joinPath = `/j/${join.token}`;
   }
   return { ...found, position, joinPath, feedSince };

@@ -3,7 +3,7 @@ import { q, sqlAll, sqlBatch } from "../../db/batch.js";
 import type { Db } from "../../db/client.js";
 import { attendees, registrations } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
-import { conflict, notFound } from "../../lib/problem.js";
+import { notFound } from "../../lib/problem.js";
 import { mintToken } from "../../lib/tokens.js";
 import { enqueueFixed } from "../outbox/index.js";
 import { outboxForOp, outboxForRegistration } from "./mail/queue.js";
@@ -171,12 +171,22 @@ export async function cancelRegistration(deps: Deps, registrationId: string): Pr
   if (!reg) throw notFound("Registration");
   if (reg.status === "cancelled") return outcomeOf(db, reg.id);
   const now = deps.clock.now();
-  const at = now.getTime();
   const opId = deps.tokens.id("op");
-  await sqlBatch(db, [
+  await sqlBatch(db, cancellationStatements(reg.id, reg.eventId, opId, now));
+  return outcomeOf(db, reg.id);
+}
+
+/**
+ * Cancel-and-promote, for the attendee's cancellation and staff's removal alike: the
+ * registration is cancelled (stamped with `opId`; nothing happens if it already was), its
+ * "cancelled" email queued, and the freed seat goes to the head of the waitlist.
+ */
+export function cancellationStatements(id: string, eventId: string, opId: string, now: Date) {
+  const at = now.getTime();
+  return [
     sql`
       UPDATE registrations SET status = 'cancelled', cancelled_at = ${at}, updated_at = ${at}, op_id = ${opId}
-      WHERE id = ${reg.id} AND status IN ('confirmed', 'waitlisted')`,
+      WHERE id = ${id} AND status IN ('confirmed', 'waitlisted')`,
     outboxForOp({
       opId,
       status: "cancelled",
@@ -184,32 +194,6 @@ export async function cancelRegistration(deps: Deps, registrationId: string): Pr
       now,
       dedupe: `cancelled:${opId}`,
     }),
-    ...promotionStatements(reg.eventId, opId, now),
-  ]);
-  return outcomeOf(db, reg.id);
-}
-
-/** Staff promote one waitlisted person, past capacity if need be (their call). */
-export async function promoteRegistration(deps: Deps, registrationId: string): Promise<RegistrationOutcome> {
-  const { db } = deps;
-  const now = deps.clock.now();
-  const opId = deps.tokens.id("op");
-  const results = await sqlBatch(db, [
-    sql`
-      UPDATE registrations SET status = 'confirmed', confirmed_at = ${now.getTime()}, updated_at = ${now.getTime()}, op_id = ${opId}
-      WHERE id = ${registrationId} AND status = 'waitlisted'`,
-    outboxForOp({
-      opId,
-      status: "confirmed",
-      template: "registration.promoted",
-      now,
-      dedupe: `promoted:${opId}`,
-    }),
-    sql`SELECT id FROM registrations WHERE op_id = ${opId}`,
-  ]);
-  if (results[2]?.length === 0) {
-    const outcome = await outcomeOf(db, registrationId);
-    throw conflict("not-waitlisted", `The registration is ${outcome.status}, not waitlisted.`);
-  }
-  return outcomeOf(db, registrationId);
+    ...promotionStatements(eventId, opId, now),
+  ];
 }

@@ -1,6 +1,6 @@
 /**
- * Registrations: `attendees`, `registrations`, `registration_counts` and the manage and join
- * rows of `access_tokens`. The atomic transitions (register, cancel, promote), the public and
+ * Registrations: `attendees`, `registrations`, `registration_counts` and `access_tokens` (the
+ * capability tokens of registrations and attendees, written only by tokens.ts and the engine). The atomic transitions (register, cancel, promote), the public and
  * staff APIs, the attendee's manage/join/erase/unsubscribe actions, and registrants' mail (its
  * queueing statements and its message kind, rendered at send time).
  */
@@ -16,3 +16,10 @@ export { registrationRoutes } from "./routes.js";
 export { RegistrationBody } from "./schemas.js";
 export { closedReason, eventFull, findByToken, registerForEvent } from "./service.js";
 export { staffRegistrationRoutes } from "./staff-routes.js";
+export {
+  createFeedToken,
+  type MessageTokens,
+  messageTokenStatements,
+  rotateFeedToken,
+  tokenExists,
+} from "./tokens.js";

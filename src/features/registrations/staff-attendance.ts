@@ -3,10 +3,9 @@ import { DateTime } from "luxon";
 import { sqlBatch } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
 import { invalidField } from "../../lib/problem.js";
-import type { Actor } from "../audit/index.js";
+import { type Actor, auditWhen } from "../audit/index.js";
 import { CsvSyntaxError, parseCsv } from "./csv.js";
 import { normaliseEmail } from "./engine.js";
-import { auditWhen } from "./staff-service.js";
 
 /**
  * Attendance from a Zoom "Participants" export. Such a file may open with a meeting summary

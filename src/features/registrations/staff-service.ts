@@ -1,9 +1,9 @@
-import { SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { sqlAll, sqlBatch } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
 import { conflict, notFound } from "../../lib/problem.js";
-import type { Actor } from "../audit/index.js";
-import { promotionStatements } from "./engine.js";
+import { type Actor, auditWhen } from "../audit/index.js";
+import { cancellationStatements } from "./engine.js";
 import { outboxForOp } from "./mail/queue.js";
 import { findStaffRegistration, type StaffRegistration } from "./staff-queries.js";
 
@@ -13,21 +13,6 @@ import { findStaffRegistration, type StaffRegistration } from "./staff-queries.j
  * The audit row is conditional on the change having happened: a lost race (someone else
  * cancelled first) leaves no record of a change that did not occur.
  */
-
-/** An audit_log row written only when `condition` holds inside the batch; `after` may be SQL. */
-export function auditWhen(
-  actor: Actor,
-  at: Date,
-  entry: { action: string; entityType: string; entityId: string; before?: unknown; after?: unknown },
-  condition: SQL,
-): SQL {
-  const json = (v: unknown) => (v instanceof SQL ? v : sql`${v === undefined ? null : JSON.stringify(v)}`);
-  return sql`
-    INSERT INTO audit_log (at, key_id, key_name, action, entity_type, entity_id, before, after, request_id)
-    SELECT ${at.getTime()}, ${actor.keyId}, ${actor.keyName}, ${entry.action}, ${entry.entityType},
-           ${entry.entityId}, ${json(entry.before)}, ${json(entry.after)}, ${actor.requestId}
-    WHERE ${condition}`;
-}
 
 const changedBy = (id: string, opId: string) =>
   sql`EXISTS (SELECT 1 FROM registrations WHERE id = ${id} AND op_id = ${opId})`;
@@ -112,20 +97,9 @@ export async function staffRemove(deps: Deps, actor: Actor, id: string): Promise
   const before = await requireRegistration(deps, id);
   if (before.status === "cancelled") return { removed: before, promoted: [] };
   const now = deps.clock.now();
-  const at = now.getTime();
   const opId = deps.tokens.id("op");
   const results = await sqlBatch(deps.db, [
-    sql`
-      UPDATE registrations SET status = 'cancelled', cancelled_at = ${at}, updated_at = ${at}, op_id = ${opId}
-      WHERE id = ${id} AND status IN ('confirmed', 'waitlisted')`,
-    outboxForOp({
-      opId,
-      status: "cancelled",
-      template: "registration.cancelled",
-      now,
-      dedupe: `cancelled:${opId}`,
-    }),
-    ...promotionStatements(before.eventId, opId, now),
+    ...cancellationStatements(id, before.eventId, opId, now),
     auditWhen(
       actor,
       now,

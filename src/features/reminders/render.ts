@@ -5,6 +5,7 @@ import { outgoing } from "../../mail/letter.js";
 import { type CalendarLinks, calendarLinks } from "../calendar/index.js";
 import { type EventWithRelations, findEventWithRelations } from "../events/index.js";
 import type { MessageKind, RenderDeps, Rendered, RenderItem } from "../outbox/index.js";
+import { messageTokenStatements, tokenExists } from "../registrations/index.js";
 import { composeRecordingNotice, composeReminder } from "./content.js";
 import { sendableUntil } from "./fanout.js";
 
@@ -75,24 +76,17 @@ async function renderReminderMessages(deps: RenderDeps, items: RenderItem[]): Pr
   }
   if (list.length === 0) return out;
 
-  // `q` is the list, one row per message; `live` = the registration still confirmed and its
-  // attendee not erased, the condition for minting either token.
+  // `q` is the list, one row per message; tokens are minted only for a registration still
+  // confirmed whose attendee is not erased.
   const json = JSON.stringify(list);
   const q = sql`json_each(${json}) q
     JOIN registrations r ON r.id = json_extract(q.value, '$.reg') JOIN attendees a ON a.id = r.attendee_id`;
-  const live = sql`a.erased_at IS NULL AND r.status = 'confirmed'`;
   const [, , factRows] = await sqlBatch(deps.db, [
-    sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
-        SELECT json_extract(q.value, '$.manage'), 'manage', r.id, ${now} FROM ${q} WHERE ${live}`,
-    sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
-        SELECT json_extract(q.value, '$.join'), 'join', r.id, ${now}
-        FROM ${q} JOIN events e ON e.id = r.event_id
-        WHERE ${live} AND json_extract(q.value, '$.rec') = 0 AND e.format IN ('virtual', 'hybrid')
-          AND e.status = 'published'`,
+    ...messageTokenStatements(list, now, "confirmed"),
     sql`SELECT json_extract(q.value, '$.i') AS i, r.status, r.confirmed_at, r.reminders_opt_out, a.email, a.name, a.erased_at,
                e.id AS event_id, e.status AS event_status, m.due_at AS plan_due_at, m.status AS plan_status,
                m.kind AS plan_kind,
-               EXISTS (SELECT 1 FROM access_tokens t WHERE t.hash = json_extract(q.value, '$.join')) AS has_join,
+               ${tokenExists(sql`json_extract(q.value, '$.join')`)} AS has_join,
                EXISTS (SELECT 1 FROM recordings x WHERE x.event_id = e.id AND x.published = 1) AS has_recording
         FROM ${q} JOIN events e ON e.id = r.event_id
              LEFT JOIN reminders m ON m.id = json_extract(q.value, '$.rem')`,

@@ -1,9 +1,8 @@
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { isForeignKeyViolation } from "../../db/errors.js";
 import { topics } from "../../db/schema.js";
+import { sluggedTable } from "../../db/slugged.js";
 import type { Deps } from "../../deps.js";
-import { conflict, invalidField, notFound } from "../../lib/problem.js";
 import { slugify } from "../../lib/slug.js";
 import { withUniqueSlug } from "../../lib/unique-slug.js";
 import { type Actor, auditInsert } from "../audit/index.js";
@@ -15,23 +14,11 @@ export async function listTopics(db: Db) {
   return (await db.select().from(topics).orderBy(asc(topics.name))).map(topicView);
 }
 
-export async function getTopic(db: Db, slug: string): Promise<TopicRow> {
-  const [row] = await db.select().from(topics).where(eq(topics.slug, slug));
-  if (!row) throw notFound(`Topic ${slug}`);
-  return row;
-}
-
-/** Resolves topic slugs to ids, naming the first unknown one as `${field}.${index}`. */
-export async function resolveTopicIds(db: Db, slugs: string[], field: string): Promise<TopicRow[]> {
-  if (slugs.length === 0) return [];
-  const rows = await db.select().from(topics).where(inArray(topics.slug, slugs));
-  const bySlug = new Map(rows.map((r) => [r.slug, r]));
-  return slugs.map((s, i) => {
-    const row = bySlug.get(s);
-    if (!row) throw invalidField(`${field}.${i}`, `no topic with slug "${s}"`);
-    return row;
-  });
-}
+const table = sluggedTable(topics, { label: "Topic", lower: "topic" });
+export const getTopic = (db: Db, slug: string): Promise<TopicRow> => table.get(db, slug);
+/** Resolves topic slugs in the given order, naming the first unknown one as `${field}.${index}`. */
+export const resolveTopicIds = (db: Db, slugs: string[], field: string): Promise<TopicRow[]> =>
+  table.resolve(db, slugs, field);
 
 export async function createTopic(deps: Deps, actor: Actor, input: { name: string; slug?: string }) {
   const now = deps.clock.now();
@@ -77,20 +64,16 @@ export async function updateTopic(deps: Deps, actor: Actor, slug: string, input:
 
 export async function deleteTopic(deps: Deps, actor: Actor, slug: string) {
   const before = await getTopic(deps.db, slug);
-  try {
-    await deps.db.batch([
-      deps.db.delete(topics).where(eq(topics.id, before.id)),
-      auditInsert(deps.db, deps.clock.now(), actor, {
-        action: "topic.delete",
-        entityType: "topic",
-        entityId: before.id,
-        before,
-      }),
-    ]);
-  } catch (err) {
-    if (isForeignKeyViolation(err)) {
-      throw conflict("in-use", `Topic ${slug} is still attached to events or briefs; detach it first.`);
-    }
-    throw err;
-  }
+  const audit = auditInsert(deps.db, deps.clock.now(), actor, {
+    action: "topic.delete",
+    entityType: "topic",
+    entityId: before.id,
+    before,
+  });
+  await table.remove(
+    deps.db,
+    before.id,
+    [audit],
+    `Topic ${slug} is still attached to events or briefs; detach it first.`,
+  );
 }

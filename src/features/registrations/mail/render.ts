@@ -4,6 +4,7 @@ import { mintToken } from "../../../lib/tokens.js";
 import { outgoing } from "../../../mail/letter.js";
 import { findEventWithRelations } from "../../events/index.js";
 import type { MessageKind, RenderDeps, Rendered, RenderItem } from "../../outbox/index.js";
+import { messageTokenStatements, tokenExists } from "../tokens.js";
 import { composeContent, type MessageFacts } from "./content.js";
 import { buildInvitation, invitationMethod } from "./invitation.js";
 import { TEMPLATES, type Template } from "./queue.js";
@@ -54,15 +55,9 @@ async function renderRegistrationMessage(
   const now = deps.clock.now().getTime();
   const manage = await mintToken(deps);
   const join = await mintToken(deps);
-  const live = sql`r.id = ${registrationId} AND a.erased_at IS NULL`;
+  const tokens = [{ i: 0, reg: registrationId, manage: manage.hash, join: join.hash, rec: 0 as const }];
   const [, , rows] = await sqlBatch(deps.db, [
-    sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
-        SELECT ${manage.hash}, 'manage', r.id, ${now}
-        FROM registrations r JOIN attendees a ON a.id = r.attendee_id WHERE ${live}`,
-    sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
-        SELECT ${join.hash}, 'join', r.id, ${now}
-        FROM registrations r JOIN attendees a ON a.id = r.attendee_id JOIN events e ON e.id = r.event_id
-        WHERE ${live} AND r.status = 'confirmed' AND e.format IN ('virtual', 'hybrid') AND e.status = 'published'`,
+    ...messageTokenStatements(tokens, now, "any"),
     sql`SELECT r.status, r.updated_at AS registration_updated_at, r.confirmed_at, e.id AS event_id, e.sequence,
                EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = 'reg:' || r.id || ':invite:' || e.sequence || ':REQUEST'
                          AND o.id <> ${row.id}) AS newer_invite,
@@ -71,7 +66,7 @@ async function renderRegistrationMessage(
                CASE WHEN r.status = 'waitlisted' THEN
                  (SELECT count(*) FROM registrations w WHERE w.event_id = r.event_id
                     AND w.status = 'waitlisted' AND w.waitlist_position <= r.waitlist_position) END AS position,
-               EXISTS (SELECT 1 FROM access_tokens WHERE hash = ${join.hash}) AS has_join
+               ${tokenExists(join.hash)} AS has_join
         FROM registrations r JOIN attendees a ON a.id = r.attendee_id JOIN events e ON e.id = r.event_id
         WHERE r.id = ${registrationId}`,
   ]);

@@ -1,0 +1,100 @@
+import { type SQL, sql } from "drizzle-orm";
+import { sqlBatch } from "../../db/batch.js";
+import type { Deps } from "../../deps.js";
+import { notFound } from "../../lib/problem.js";
+import { mintToken } from "../../lib/tokens.js";
+
+/**
+ * The one place that writes `access_tokens` (registrations owns it): capability tokens, stored
+ * as SHA-256 hashes. 'manage' and 'join' belong to a registration, 'feed' to an attendee. Every
+ * writer is a statement for the caller's batch, so a token exists exactly when the change that
+ * hands it out commits. (The registration's own manage token is part of the engine's fixed-text
+ * batch in engine.ts, the hot path, and is written there.)
+ */
+
+/** One message's tokens: its index in the caller's list, the registration, and the two hashes. */
+export interface MessageTokens {
+  i: number;
+  reg: string;
+  manage: string;
+  join: string;
+  /** 1: a recording notice, which carries no join link. */
+  rec: 0 | 1;
+}
+
+/**
+ * Manage and join tokens for a list of outgoing messages, minted at send time, as two
+ * INSERT ... SELECT over the JSON list (one bound parameter whatever its length: D1 allows 100).
+ * A token is written only while its registration is live (attendee not erased; for `confirmed`,
+ * also still confirmed); a join token only for a confirmed registration of a published online
+ * event. The caller's read in the same batch sees whether each one was written (`tokenExists`).
+ */
+export function messageTokenStatements(
+  list: MessageTokens[],
+  now: number,
+  manageFor: "any" | "confirmed",
+): SQL[] {
+  const q = sql`json_each(${JSON.stringify(list)}) q
+    JOIN registrations r ON r.id = json_extract(q.value, '$.reg') JOIN attendees a ON a.id = r.attendee_id`;
+  const live =
+    manageFor === "confirmed"
+      ? sql`a.erased_at IS NULL AND r.status = 'confirmed'`
+      : sql`a.erased_at IS NULL`;
+  return [
+    sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
+        SELECT json_extract(q.value, '$.manage'), 'manage', r.id, ${now} FROM ${q} WHERE ${live}`,
+    sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
+        SELECT json_extract(q.value, '$.join'), 'join', r.id, ${now}
+        FROM ${q} JOIN events e ON e.id = r.event_id
+        WHERE ${live} AND r.status = 'confirmed' AND json_extract(q.value, '$.rec') = 0
+          AND e.format IN ('virtual', 'hybrid') AND e.status = 'published'`,
+  ];
+}
+
+/** A read fragment: 1 when a token with this hash exists (written earlier in the same batch). */
+export const tokenExists = (hash: SQL | string) =>
+  sql`EXISTS (SELECT 1 FROM access_tokens t WHERE t.hash = ${hash})`;
+
+/** A join token for one registration, outside a message (the manage page shows one). */
+export function joinTokenStatement(hash: string, registrationId: string, at: number): SQL {
+  return sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
+    VALUES (${hash}, 'join', ${registrationId}, ${at})`;
+}
+
+/** Revokes every token of an attendee and of their registrations (erasure). */
+export function revokeAttendeeTokens(attendeeId: string, at: number): SQL {
+  return sql`
+    UPDATE access_tokens SET revoked_at = ${at}
+    WHERE revoked_at IS NULL AND (attendee_id = ${attendeeId}
+      OR registration_id IN (SELECT id FROM registrations WHERE attendee_id = ${attendeeId}))`;
+}
+
+type TokenDeps = Pick<Deps, "db" | "clock" | "tokens">;
+
+function insertFeedToken(hash: string, attendeeId: string, at: number) {
+  return sql`
+    INSERT INTO access_tokens (hash, kind, attendee_id, created_at)
+    SELECT ${hash}, 'feed', id, ${at} FROM attendees WHERE id = ${attendeeId} AND erased_at IS NULL
+    RETURNING hash`;
+}
+
+/** A new calendar-feed token for an attendee (earlier ones keep working); returns the plaintext. */
+export async function createFeedToken(deps: TokenDeps, attendeeId: string): Promise<string> {
+  const { token, hash } = await mintToken(deps);
+  const [inserted] = await sqlBatch(deps.db, [insertFeedToken(hash, attendeeId, deps.clock.now().getTime())]);
+  if (!inserted?.length) throw notFound("Attendee");
+  return token;
+}
+
+/** Revokes every feed token of the attendee and returns a new one, in one batch. */
+export async function rotateFeedToken(deps: TokenDeps, attendeeId: string): Promise<string> {
+  const { token, hash } = await mintToken(deps);
+  const at = deps.clock.now().getTime();
+  const [, inserted] = await sqlBatch(deps.db, [
+    sql`UPDATE access_tokens SET revoked_at = ${at}
+        WHERE kind = 'feed' AND attendee_id = ${attendeeId} AND revoked_at IS NULL`,
+    insertFeedToken(hash, attendeeId, at),
+  ]);
+  if (!inserted?.length) throw notFound("Attendee");
+  return token;
+}
