@@ -1,4 +1,4 @@
-import { RelatedEventOut, relatedEventsForBrief } from "./features/archive/index.js";
+import { RelatedEventOut, recordingPublished, relatedEventsForBrief } from "./features/archive/index.js";
 import type { RelatedEventsOfBrief } from "./features/briefs/index.js";
 import { MessageKinds } from "./features/outbox/index.js";
 import { registrationMessages } from "./features/registrations/index.js";
@@ -11,7 +11,7 @@ import { reminderMessages } from "./features/reminders/index.js";
  */
 
 /** Every kind of message the outbox sends, by template. */
-export const messageKinds = new MessageKinds([registrationMessages, reminderMessages]);
+export const messageKinds = new MessageKinds([registrationMessages, reminderMessages(recordingPublished)]);
 
 /** The archive computes the events related to a brief; the briefs API shows them. */
 export const relatedEventsOfBrief: RelatedEventsOfBrief = {

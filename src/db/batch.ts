@@ -39,21 +39,39 @@ export interface Query {
 /** A raw `sql` statement, a drizzle query builder (anything with getSQL()) or a q`` query. */
 export type Statement = SQL | { getSQL(): SQL } | Query;
 
-const texts = new WeakMap<TemplateStringsArray, string>();
+/**
+ * A piece of SQL spliced into a q`` statement as text, with its own parameters: another
+ * feature's fragment. Its text must be the same on every call of that call site.
+ */
+export class QueryPart {
+  constructor(
+    readonly text: string,
+    readonly params: unknown[],
+  ) {}
+}
+
+const texts = new WeakMap<TemplateStringsArray, { text: string; parts: boolean }>();
 
 /**
- * Like drizzle's sql``, for statements on hot paths: every `${value}` is a parameter (never a
- * fragment), so the text is the same on every call and is built once per call site. drizzle
- * walks its chunks and rebuilds the text each time: for the registration's five statements that
- * was ~20% of the request (bench: 2,700-3,000 -> 3,300-3,500 req/s).
+ * Like drizzle's sql``, for statements on hot paths: every `${value}` is a parameter, so the
+ * text is the same on every call and is built once per call site. drizzle walks its chunks and
+ * rebuilds the text each time: for the registration's five statements that was ~20% of the
+ * request (bench: 2,700-3,000 -> 3,300-3,500 req/s). The one exception is a QueryPart, spliced
+ * in as text with its parameters in place.
  */
 export function q(strings: TemplateStringsArray, ...params: unknown[]): Query {
-  let text = texts.get(strings);
-  if (text === undefined) {
-    text = strings.join("?");
-    texts.set(strings, text);
+  let cached = texts.get(strings);
+  if (cached === undefined) {
+    let text = strings[0]!;
+    for (let i = 1; i < strings.length; i++) {
+      const p = params[i - 1];
+      text += (p instanceof QueryPart ? p.text : "?") + strings[i];
+    }
+    cached = { text, parts: params.some((p) => p instanceof QueryPart) };
+    texts.set(strings, cached);
   }
-  return { sql: text, params };
+  if (!cached.parts) return { sql: cached.text, params };
+  return { sql: cached.text, params: params.flatMap((p) => (p instanceof QueryPart ? p.params : [p])) };
 }
 
 const isQuery = (s: Statement): s is Query =>

@@ -8,5 +8,11 @@
  */
 
 export { libraryRoutes, RelatedEventOut, relatedEventsForBrief } from "./library/index.js";
-export { createRecording, listRecordings, RecordingCreate, recordingRoutes } from "./recordings/index.js";
+export {
+  createRecording,
+  listRecordings,
+  RecordingCreate,
+  recordingPublished,
+  recordingRoutes,
+} from "./recordings/index.js";
 export { archiveApiRoutes, archivePageRoutes } from "./search/index.js";

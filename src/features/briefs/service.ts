@@ -2,15 +2,15 @@ import { and, asc, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm"
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../../db/client.js";
 import { isForeignKeyViolation } from "../../db/errors.js";
-import { type BRIEF_KINDS, briefAuthors, briefs, briefTopics, people, topics } from "../../db/schema.js";
+import { type BRIEF_KINDS, briefAuthors, briefs, briefTopics } from "../../db/schema.js";
 import { sluggedTable } from "../../db/slugged.js";
 import type { Deps } from "../../deps.js";
 import { conflict } from "../../lib/problem.js";
 import { slugify } from "../../lib/slug.js";
 import { withUniqueSlug } from "../../lib/unique-slug.js";
 import { type Actor, auditInsert } from "../audit/index.js";
-import { type PersonRow, resolvePeople } from "../people/index.js";
-import { resolveTopicIds, type TopicRow } from "../topics/index.js";
+import { authorCard, type PersonRow, personIdOfSlug, resolvePeople } from "../people/index.js";
+import { resolveTopicIds, type TopicRow, topicCard, topicIdOfSlug, topicSortKey } from "../topics/index.js";
 
 export type BriefRow = typeof briefs.$inferSelect;
 export type BriefKind = (typeof BRIEF_KINDS)[number];
@@ -58,22 +58,24 @@ const topicViews = (rows: TopicRow[]) => rows.map((t) => ({ slug: t.slug, name: 
 async function loadLinks(db: Db, briefIds: string[]): Promise<Map<string, Links>> {
   const links = new Map<string, Links>(briefIds.map((id) => [id, { authors: [], topics: [] }]));
   if (briefIds.length === 0) return links;
+  // Cards come from their owners' fragments: only people names `people`, only topics `topics`.
   const [authorRows, topicRows] = await Promise.all([
     db
-      .select({ briefId: briefAuthors.briefId, slug: people.slug, name: people.name, title: people.title })
+      .select({
+        briefId: briefAuthors.briefId,
+        card: sql<string>`${authorCard(sql`${briefAuthors.personId}`)}`,
+      })
       .from(briefAuthors)
-      .innerJoin(people, eq(people.id, briefAuthors.personId))
       .where(inArray(briefAuthors.briefId, briefIds))
       .orderBy(asc(briefAuthors.position)),
     db
-      .select({ briefId: briefTopics.briefId, slug: topics.slug, name: topics.name })
+      .select({ briefId: briefTopics.briefId, card: sql<string>`${topicCard(sql`${briefTopics.topicId}`)}` })
       .from(briefTopics)
-      .innerJoin(topics, eq(topics.id, briefTopics.topicId))
       .where(inArray(briefTopics.briefId, briefIds))
-      .orderBy(asc(topics.name), asc(topics.slug)),
+      .orderBy(topicSortKey(sql`${briefTopics.topicId}`)),
   ]);
-  for (const { briefId, ...a } of authorRows) links.get(briefId)!.authors.push(a);
-  for (const { briefId, ...t } of topicRows) links.get(briefId)!.topics.push(t);
+  for (const { briefId, card } of authorRows) links.get(briefId)!.authors.push(JSON.parse(card));
+  for (const { briefId, card } of topicRows) links.get(briefId)!.topics.push(JSON.parse(card));
   return links;
 }
 
@@ -138,8 +140,7 @@ export async function listBriefs(db: Db, f: BriefFilter) {
           db
             .select({ id: briefTopics.briefId })
             .from(briefTopics)
-            .innerJoin(topics, eq(topics.id, briefTopics.topicId))
-            .where(eq(topics.slug, f.topic)),
+            .where(eq(briefTopics.topicId, topicIdOfSlug(f.topic))),
         )
       : undefined,
     f.author
@@ -148,8 +149,7 @@ export async function listBriefs(db: Db, f: BriefFilter) {
           db
             .select({ id: briefAuthors.briefId })
             .from(briefAuthors)
-            .innerJoin(people, eq(people.id, briefAuthors.personId))
-            .where(eq(people.slug, f.author)),
+            .where(eq(briefAuthors.personId, personIdOfSlug(f.author))),
         )
       : undefined,
     f.cursor

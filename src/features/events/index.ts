@@ -5,6 +5,16 @@
  * programme feature batches when staff write (guarded update, insert, delete, links).
  */
 export { eventsChangeCount, type Kept, stillHolds } from "./change-count.js";
+export {
+  eventFactsJson,
+  eventHasStatus,
+  eventOnline,
+  eventOpenAt,
+  eventScheduleIs,
+  eventSeating,
+  eventValue,
+  upcomingWithReminders,
+} from "./fragments.js";
 export { linkStatements, mergeRelations, resolveLinks } from "./links.js";
 export { dueInstant, leadMs, offsetWords, ReminderOffsets } from "./offsets.js";
 export {

@@ -1,7 +1,10 @@
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { briefs, eventBriefs, eventPeople, events, eventTopics, people, topics } from "../../db/schema.js";
+import { eventBriefs, eventPeople, events, eventTopics } from "../../db/schema.js";
 import { invalidField } from "../../lib/problem.js";
+import { briefCard } from "../briefs/index.js";
+import { personCard } from "../people/index.js";
+import { topicCard, topicIdOfSlug, topicSortKey } from "../topics/index.js";
 
 export type EventRow = typeof events.$inferSelect;
 export type EventStatus = EventRow["status"];
@@ -49,18 +52,16 @@ const INSTANTS = new Set([
 const eventFields = Object.entries(getTableColumns(events)).map(
   ([key, column]) => sql`${sql.raw(`'${key}'`)}, ${column}`,
 );
-const relationFields = sql.raw(`
-  'topics', json((SELECT json_group_array(json_object('slug', x.slug, 'name', x.name)) FROM
-    (SELECT t.slug, t.name FROM event_topics et JOIN topics t ON t.id = et.topic_id
-     WHERE et.event_id = "events"."id" ORDER BY t.name) x)),
-  'speakers', json((SELECT json_group_array(json_object('slug', x.slug, 'name', x.name, 'title', x.title,
-      'affiliation', x.affiliation, 'photoUrl', x.photo_url, 'role', x.role)) FROM
-    (SELECT p.slug, p.name, p.title, p.affiliation, p.photo_url, ep.role FROM event_people ep
-     JOIN people p ON p.id = ep.person_id WHERE ep.event_id = "events"."id" ORDER BY ep.position) x)),
-  'briefs', json((SELECT json_group_array(json_object('slug', x.slug, 'title', x.title, 'kind', x.kind,
-      'url', x.url, 'publishedOn', x.published_on, 'relation', x.relation)) FROM
-    (SELECT b.slug, b.title, b.kind, b.url, b.published_on, eb.relation FROM event_briefs eb
-     JOIN briefs b ON b.id = eb.brief_id WHERE eb.event_id = "events"."id" ORDER BY eb.position) x))`);
+// Cards of linked topics, people and briefs come from their owners' fragments (one primary-key
+// lookup each); json() keeps each card an object inside the array.
+const linkedTopics = sql`json((SELECT json_group_array(json(${topicCard(sql`x.topic_id`)})) FROM
+    (SELECT et.topic_id FROM event_topics et WHERE et.event_id = "events"."id"
+     ORDER BY ${topicSortKey(sql`et.topic_id`)}) x))`;
+const linkedPeople = sql`json((SELECT json_group_array(json_set(${personCard(sql`x.person_id`)}, '$.role', x.role)) FROM
+    (SELECT ep.person_id, ep.role FROM event_people ep WHERE ep.event_id = "events"."id" ORDER BY ep.position) x))`;
+const linkedBriefs = sql`json((SELECT json_group_array(json_set(${briefCard(sql`x.brief_id`)}, '$.relation', x.relation)) FROM
+    (SELECT eb.brief_id, eb.relation FROM event_briefs eb WHERE eb.event_id = "events"."id" ORDER BY eb.position) x))`;
+const relationFields = sql`'topics', ${linkedTopics}, 'speakers', ${linkedPeople}, 'briefs', ${linkedBriefs}`;
 const eventDoc = sql<string>`json_object(${sql.join(eventFields, sql`, `)}, ${relationFields})`;
 
 export interface EventWithRelations {
@@ -103,46 +104,36 @@ export async function loadRelations(db: Db, eventIds: string[]): Promise<Map<str
   if (eventIds.length === 0) return out;
   const [topicRows, speakerRows, briefRows] = await Promise.all([
     db
-      .select({ eventId: eventTopics.eventId, slug: topics.slug, name: topics.name })
+      .select({ eventId: eventTopics.eventId, card: sql<string>`${topicCard(sql`${eventTopics.topicId}`)}` })
       .from(eventTopics)
-      .innerJoin(topics, eq(topics.id, eventTopics.topicId))
       .where(inArray(eventTopics.eventId, eventIds))
-      .orderBy(asc(topics.name)),
+      .orderBy(topicSortKey(sql`${eventTopics.topicId}`)),
     db
       .select({
         eventId: eventPeople.eventId,
-        slug: people.slug,
-        name: people.name,
-        title: people.title,
-        affiliation: people.affiliation,
-        photoUrl: people.photoUrl,
+        card: sql<string>`${personCard(sql`${eventPeople.personId}`)}`,
         role: eventPeople.role,
       })
       .from(eventPeople)
-      .innerJoin(people, eq(people.id, eventPeople.personId))
       .where(inArray(eventPeople.eventId, eventIds))
       .orderBy(asc(eventPeople.position)),
     db
       .select({
         eventId: eventBriefs.eventId,
-        slug: briefs.slug,
-        title: briefs.title,
-        kind: briefs.kind,
-        url: briefs.url,
-        publishedOn: briefs.publishedOn,
+        card: sql<string>`${briefCard(sql`${eventBriefs.briefId}`)}`,
         relation: eventBriefs.relation,
       })
       .from(eventBriefs)
-      .innerJoin(briefs, eq(briefs.id, eventBriefs.briefId))
       .where(inArray(eventBriefs.eventId, eventIds))
       .orderBy(asc(eventBriefs.position)),
   ]);
-  for (const { eventId, ...t } of topicRows) out.get(eventId)?.topics.push(t);
-  for (const { eventId, ...s } of speakerRows) out.get(eventId)?.speakers.push(s);
-  for (const { eventId, ...b } of briefRows) out.get(eventId)?.briefs.push(b);
+  const parse = <T>(card: string, extra: object) => ({ ...JSON.parse(card), ...extra }) as T;
+  for (const { eventId, card } of topicRows) out.get(eventId)?.topics.push(parse(card, {}));
+  for (const { eventId, card, role } of speakerRows) out.get(eventId)?.speakers.push(parse(card, { role }));
+  for (const { eventId, card, relation } of briefRows)
+    out.get(eventId)?.briefs.push(parse(card, { relation }));
   return out;
 }
-
 export interface ListFilter {
   when: "upcoming" | "past" | "all";
   statuses: EventStatus[];
@@ -190,8 +181,7 @@ export async function listEvents(
         db
           .select({ id: eventTopics.eventId })
           .from(eventTopics)
-          .innerJoin(topics, eq(topics.id, eventTopics.topicId))
-          .where(eq(topics.slug, f.topic)),
+          .where(eq(eventTopics.topicId, topicIdOfSlug(f.topic))),
       ),
     );
   }

@@ -6,6 +6,7 @@
  */
 export { type ClaimedRow, claimDue, type DispatchReport, dispatchOutbox, LEASE_MS } from "./dispatcher.js";
 export { enqueue, enqueueFixed } from "./enqueue.js";
+export { queuedOtherThan, reminderDeliveryCounts } from "./fragments.js";
 export {
   type MessageKind,
   MessageKinds,

@@ -5,6 +5,7 @@ import { attendees, registrations } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { notFound } from "../../lib/problem.js";
 import { mintToken } from "../../lib/tokens.js";
+import { eventOpenAt, eventSeating, eventValue } from "../events/index.js";
 import { enqueueFixed } from "../outbox/index.js";
 import { outboxForOp, outboxForRegistration } from "./mail/queue.js";
 
@@ -68,7 +69,7 @@ export async function register(
         SELECT e.id, e.waitlist,
                (e.capacity IS NULL OR coalesce((SELECT confirmed FROM registration_counts
                   WHERE event_id = e.id), 0) < e.capacity) AS free
-        FROM events e WHERE e.id = ${eventId})
+        FROM ${eventSeating(eventId)} e)
       INSERT INTO registrations (id, event_id, attendee_id, status, waitlist_position, answers, consent_at,
                                  created_at, updated_at, confirmed_at, op_id)
       SELECT ${regId}, s.id, (SELECT id FROM attendees WHERE email = ${email}),
@@ -148,9 +149,9 @@ export function promotionStatements(eventId: string, opId: string, now: Date) {
       WHERE id IN (
         SELECT id FROM registrations WHERE event_id = ${eventId} AND status = 'waitlisted'
         ORDER BY waitlist_position
-        LIMIT max(0, coalesce((SELECT capacity FROM events WHERE id = ${eventId}), 1000000000)
+        LIMIT max(0, coalesce(${eventValue(eventId, "capacity")}, 1000000000)
                      - (SELECT count(*) FROM registrations WHERE event_id = ${eventId} AND status = 'confirmed')))
-      AND EXISTS (SELECT 1 FROM events WHERE id = ${eventId} AND status = 'published' AND ends_at > ${at})`,
+      AND ${eventOpenAt(eventId, at)}`,
     outboxForOp({
       opId,
       status: "confirmed",

@@ -1,11 +1,11 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { accessTokens, attendees, events, registrations } from "../../db/schema.js";
+import { accessTokens, attendees, registrations } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { Problem } from "../../lib/problem.js";
 import { tokenKey } from "../../lib/tokens.js";
 import { validationProblem } from "../../lib/validate.js";
 import type { EventRow } from "../events/index.js";
-import { checkAnswers, readCache } from "../events/index.js";
+import { checkAnswers, findEvent, readCache } from "../events/index.js";
 import { type RegistrationOutcome, register } from "./engine.js";
 
 export interface RegistrationInput {
@@ -88,10 +88,9 @@ export async function registerForEvent(
 export async function findByToken(deps: Deps, token: string, kind: "manage" | "join") {
   if (!/^[0-9a-z]{10,80}$/.test(token)) return null;
   const [row] = await deps.db
-    .select({ registration: registrations, event: events, attendee: attendees })
+    .select({ registration: registrations, attendee: attendees })
     .from(accessTokens)
     .innerJoin(registrations, eq(registrations.id, accessTokens.registrationId))
-    .innerJoin(events, eq(events.id, registrations.eventId))
     .innerJoin(attendees, eq(attendees.id, registrations.attendeeId))
     .where(
       and(
@@ -100,5 +99,8 @@ export async function findByToken(deps: Deps, token: string, kind: "manage" | "j
         isNull(accessTokens.revokedAt),
       ),
     );
-  return row ?? null;
+  if (!row) return null;
+  // The event from its owner, after the registration (an event with registrations is never deleted).
+  const event = await findEvent(deps.db, row.registration.eventId);
+  return event ? { ...row, event } : null;
 }

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
-import { sqlAll, sqlBatch } from "../../db/batch.js";
+import { sqlBatch } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
 import { conflict, notFound } from "../../lib/problem.js";
 import { type Actor, auditWhen } from "../audit/index.js";
+import { eventOpenAt, findEvent } from "../events/index.js";
 import { cancellationStatements } from "./engine.js";
 import { outboxForOp } from "./mail/queue.js";
 import { findStaffRegistration, type StaffRegistration } from "./staff-queries.js";
@@ -41,8 +42,7 @@ export async function staffPromote(deps: Deps, actor: Actor, id: string): Promis
     sql`
       UPDATE registrations SET status = 'confirmed', confirmed_at = ${at}, updated_at = ${at}, op_id = ${opId}
       WHERE id = ${id} AND status = 'waitlisted'
-        AND EXISTS (SELECT 1 FROM events e WHERE e.id = registrations.event_id
-                    AND e.status = 'published' AND e.ends_at > ${at})`,
+        AND ${eventOpenAt(sql`registrations.event_id`, at)}`,
     outboxForOp({
       opId,
       status: "confirmed",
@@ -68,10 +68,7 @@ export async function staffPromote(deps: Deps, actor: Actor, id: string): Promis
     const current = await requireRegistration(deps, id);
     if (current.status !== "waitlisted")
       throw conflict("not-waitlisted", `The registration is ${current.status}, not waitlisted.`);
-    const [event] = await sqlAll<{ status: string }>(
-      deps.db,
-      sql`SELECT status FROM events WHERE id = ${before.eventId}`,
-    );
+    const event = await findEvent(deps.db, before.eventId);
     throw conflict(
       "event-closed",
       event?.status === "published"

@@ -3,6 +3,7 @@ import { sqlBatch } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
 import { notFound } from "../../lib/problem.js";
 import { mintToken } from "../../lib/tokens.js";
+import { eventOnline } from "../events/index.js";
 
 /**
  * The one place that writes `access_tokens` (registrations owns it): capability tokens, stored
@@ -45,9 +46,9 @@ export function messageTokenStatements(
         SELECT json_extract(q.value, '$.manage'), 'manage', r.id, ${now} FROM ${q} WHERE ${live}`,
     sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
         SELECT json_extract(q.value, '$.join'), 'join', r.id, ${now}
-        FROM ${q} JOIN events e ON e.id = r.event_id
+        FROM ${q}
         WHERE ${live} AND r.status = 'confirmed' AND json_extract(q.value, '$.rec') = 0
-          AND e.format IN ('virtual', 'hybrid') AND e.status = 'published'`,
+          AND ${eventOnline(sql`r.event_id`)}`,
   ];
 }
 

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import { sqlAll, sqlBatch } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
-import { leadMs } from "../events/index.js";
+import { eventHasStatus, eventValue, findEvent, leadMs } from "../events/index.js";
 import { enqueue } from "../outbox/index.js";
+import { reminderAudience } from "../registrations/index.js";
 
 /**
  * Turning due reminders into outbox messages. A reminder row is claimed atomically (one UPDATE
@@ -61,10 +62,10 @@ export async function claimDueReminders(
     deps.db,
     sql`UPDATE reminders SET status = 'fanning', claim_id = ${claimId}, claimed_until = ${until}, updated_at = ${at}
         WHERE id IN (
-          SELECT r.id FROM reminders r JOIN events e ON e.id = r.event_id
-          WHERE r.due_at <= ${at} AND e.status = 'published'
+          SELECT r.id FROM reminders r
+          WHERE r.due_at <= ${at} AND ${eventHasStatus(sql`r.event_id`, "published")}
             AND (r.status = 'scheduled' OR (r.status = 'fanning' AND r.claimed_until < ${at}))
-            AND (r.kind <> 'recording' OR e.ends_at <= ${at})
+            AND (r.kind <> 'recording' OR ${eventValue(sql`r.event_id`, "ends_at")} <= ${at})
           ORDER BY r.due_at, r.id
           LIMIT ${limit})
         RETURNING id, event_id, kind, offset_iso, due_at, cursor`,
@@ -89,12 +90,8 @@ export async function fanOut(
 ): Promise<"done" | "skipped" | "lost"> {
   const { db } = deps;
   const mine = sql`id = ${r.id} AND claim_id = ${r.claimId}`;
-  const [ev] = await sqlAll<{ starts_at: number; ends_at: number; time_zone: string }>(
-    db,
-    sql`SELECT starts_at, ends_at, time_zone FROM events WHERE id = ${r.eventId}`,
-  );
-  if (!ev) return "lost";
-  const event = { startsAt: new Date(ev.starts_at), endsAt: new Date(ev.ends_at), timeZone: ev.time_zone };
+  const event = await findEvent(db, r.eventId);
+  if (!event) return "lost";
   if (now.getTime() >= sendableUntil(r, event)) {
     const reason = r.cursor
       ? "the event started before all its messages were queued; the rest were not sent"
@@ -110,8 +107,7 @@ export async function fanOut(
   const recording = r.kind === "recording";
   // Who gets it: confirmed at the due moment (registrations made after it do not), and still
   // confirmed and not opted out now. The recording notice goes to every confirmed registrant.
-  const audience = sql`r.event_id = ${r.eventId} AND r.status = 'confirmed' AND r.reminders_opt_out = 0
-    ${recording ? sql`` : sql`AND r.confirmed_at <= ${r.dueAt}`}`;
+  const audience = reminderAudience(r.eventId, recording ? null : r.dueAt);
   const template = recording ? "recording.available" : "event.reminder";
   const dedupe = recording
     ? sql`'reg:' || r.id || ':recording'`
@@ -125,7 +121,7 @@ export async function fanOut(
     const at = Math.max(now.getTime(), deps.clock.now().getTime());
     const page = await sqlAll<{ id: string }>(
       db,
-      sql`SELECT r.id FROM registrations r WHERE ${audience} AND r.id > ${cursor} ORDER BY r.id LIMIT ${FANOUT_BATCH}`,
+      sql`SELECT r.id FROM ${audience} r WHERE r.id > ${cursor} ORDER BY r.id LIMIT ${FANOUT_BATCH}`,
     );
     if (page.length === 0) break;
     const last = page[page.length - 1]!.id;
@@ -134,8 +130,8 @@ export async function fanOut(
         sql`SELECT ${dedupe} AS dedupe_key, ${template} AS template,
                    json_object('registrationId', r.id, 'reminderId', ${r.id}, 'offset', ${r.offsetIso}, 'dueAt', CAST(${r.dueAt} AS INTEGER)) AS params,
                    r.event_id, r.id AS registration_id, ${r.id} AS reminder_id
-            FROM registrations r
-            WHERE ${audience} AND r.id > ${cursor} AND r.id <= ${last}
+            FROM ${audience} r
+            WHERE r.id > ${cursor} AND r.id <= ${last}
               AND EXISTS (SELECT 1 FROM reminders WHERE ${mine})`,
         { at: new Date(at), dueAt: now },
       ),

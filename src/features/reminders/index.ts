@@ -4,6 +4,6 @@
  * send time, many at once) and the staff plan API.
  */
 export { type FanoutReport, fanOutDueReminders } from "./fanout.js";
-export { reminderMessages } from "./render.js";
+export { type RecordingCheck, reminderMessages } from "./render.js";
 export { reminderRoutes } from "./routes.js";
 export { planRecordingNotice, planStatements, repairMissingPlans } from "./schedule.js";

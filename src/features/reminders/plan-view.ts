@@ -6,6 +6,8 @@ import type { Deps } from "../../deps.js";
 import { IsoInstant } from "../../lib/schemas.js";
 import { isoUtc, localView } from "../../lib/time.js";
 import { requireEvent } from "../events/index.js";
+import { reminderDeliveryCounts } from "../outbox/index.js";
+import { remindersOptedOut } from "../registrations/index.js";
 
 const Counts = z.object({
   queued: z.number().describe("Waiting to be sent (including retries)"),
@@ -58,27 +60,17 @@ export async function reminderPlan(deps: Deps, idOrSlug: string): Promise<Remind
   const rows = await sqlAll<Row>(
     deps.db,
     sql`SELECT m.id, m.kind, m.offset_iso, m.due_at, m.status, m.skip_reason, m.done_at,
-               (SELECT json_object(
-                  'queued', coalesce(sum(o.status IN ('pending', 'sending')), 0),
-                  'retrying', coalesce(sum(o.status = 'pending' AND o.attempts > 0), 0),
-                  'sent', coalesce(sum(o.status = 'sent' AND coalesce(o.last_error, '') NOT LIKE 'skipped:%'), 0),
-                  'failed', coalesce(sum(o.status = 'dead'), 0),
-                  'skipped', coalesce(sum(o.status = 'sent' AND o.last_error LIKE 'skipped:%'), 0))
-                FROM outbox o WHERE o.reminder_id = m.id AND json_extract(o.params, '$.dueAt') = m.due_at) AS counts
+               ${reminderDeliveryCounts(sql`m.id`, sql`m.due_at`)} AS counts
         FROM reminders m WHERE m.event_id = ${ev.id}
         ORDER BY m.kind = 'recording', m.due_at, m.offset_iso`,
   );
-  const [opted] = await sqlAll<{ n: number }>(
-    deps.db,
-    sql`SELECT count(*) AS n FROM registrations
-        WHERE event_id = ${ev.id} AND status = 'confirmed' AND reminders_opt_out = 1`,
-  );
+  const optedOut = await remindersOptedOut(deps.db, ev.id);
   return {
     eventId: ev.id,
     timeZone: ev.timeZone,
     startsAt: isoUtc(ev.startsAt),
     offsets: ev.reminders,
-    optedOut: Number(opted?.n ?? 0),
+    optedOut,
     reminders: rows.map((r) => {
       const local = localView(new Date(Number(r.due_at)), ev.timeZone);
       return {

@@ -1,11 +1,11 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { sqlBatch } from "../../db/batch.js";
 import { mintToken } from "../../lib/tokens.js";
 import { outgoing } from "../../mail/letter.js";
 import { type CalendarLinks, calendarLinks } from "../calendar/index.js";
-import { type EventWithRelations, findEventWithRelations } from "../events/index.js";
+import { type EventWithRelations, eventValue, findEventWithRelations } from "../events/index.js";
 import type { MessageKind, RenderDeps, Rendered, RenderItem } from "../outbox/index.js";
-import { messageTokenStatements, tokenExists } from "../registrations/index.js";
+import { messageTokenStatements, recipients, tokenExists } from "../registrations/index.js";
 import { composeRecordingNotice, composeReminder } from "./content.js";
 import { sendableUntil } from "./fanout.js";
 
@@ -36,8 +36,12 @@ interface Facts {
  * last moment for it passed while it waited (an SMTP outage must not deliver a reminder for
  * an event that has started).
  */
-async function renderReminderMessage(deps: RenderDeps, item: RenderItem): Promise<Rendered> {
-  const [out] = await renderReminderMessages(deps, [item]);
+async function renderReminderMessage(
+  deps: RenderDeps,
+  item: RenderItem,
+  recordingPublished: RecordingCheck,
+): Promise<Rendered> {
+  const [out] = await renderReminderMessages(deps, [item], recordingPublished);
   if (!out) throw new Error("nothing rendered");
   if (out instanceof Error) throw out;
   return out;
@@ -56,7 +60,11 @@ async function renderReminderMessage(deps: RenderDeps, item: RenderItem): Promis
  * Returns one result per input, in order: a message, a skip, or the Error that rendering that
  * row would have thrown (bad params), which the caller records as that row's failure.
  */
-async function renderReminderMessages(deps: RenderDeps, items: RenderItem[]): Promise<(Rendered | Error)[]> {
+async function renderReminderMessages(
+  deps: RenderDeps,
+  items: RenderItem[],
+  recordingPublished: RecordingCheck,
+): Promise<(Rendered | Error)[]> {
   const { PUBLIC_URL } = deps.config;
   const now = deps.clock.now().getTime();
   const out: (Rendered | Error)[] = new Array(items.length);
@@ -78,17 +86,14 @@ async function renderReminderMessages(deps: RenderDeps, items: RenderItem[]): Pr
 
   // `q` is the list, one row per message; tokens are minted only for a registration still
   // confirmed whose attendee is not erased.
-  const json = JSON.stringify(list);
-  const q = sql`json_each(${json}) q
-    JOIN registrations r ON r.id = json_extract(q.value, '$.reg') JOIN attendees a ON a.id = r.attendee_id`;
   const [, , factRows] = await sqlBatch(deps.db, [
     ...messageTokenStatements(list, now, "confirmed"),
-    sql`SELECT json_extract(q.value, '$.i') AS i, r.status, r.confirmed_at, r.reminders_opt_out, a.email, a.name, a.erased_at,
-               e.id AS event_id, e.status AS event_status, m.due_at AS plan_due_at, m.status AS plan_status,
-               m.kind AS plan_kind,
+    sql`SELECT json_extract(q.value, '$.i') AS i, r.status, r.confirmed_at, r.reminders_opt_out, r.email, r.name,
+               r.erased_at, r.event_id, ${eventValue(sql`r.event_id`, "status")} AS event_status,
+               m.due_at AS plan_due_at, m.status AS plan_status, m.kind AS plan_kind,
                ${tokenExists(sql`json_extract(q.value, '$.join')`)} AS has_join,
-               EXISTS (SELECT 1 FROM recordings x WHERE x.event_id = e.id AND x.published = 1) AS has_recording
-        FROM ${q} JOIN events e ON e.id = r.event_id
+               ${recordingPublished(sql`r.event_id`)} AS has_recording
+        FROM json_each(${JSON.stringify(list)}) q JOIN ${recipients} r ON r.id = json_extract(q.value, '$.reg')
              LEFT JOIN reminders m ON m.id = json_extract(q.value, '$.rem')`,
   ]);
   const facts = new Map<number, Facts>();
@@ -197,9 +202,17 @@ async function renderReminderMessages(deps: RenderDeps, items: RenderItem[]): Pr
 }
 
 /** Reminders before an event and the notice that its recording is out: rendered many at a time. */
-export const reminderMessages: MessageKind = {
-  name: "reminders",
-  templates: ["event.reminder", "recording.available"],
-  render: renderReminderMessage,
-  renderMany: renderReminderMessages,
-};
+/**
+ * Whether an event has a published recording, as an SQL condition: the archive's to say (it owns
+ * recordings and sits above reminders), handed in when the app is composed.
+ */
+export type RecordingCheck = (eventId: SQL) => SQL;
+
+export function reminderMessages(recordingPublished: RecordingCheck): MessageKind {
+  return {
+    name: "reminders",
+    templates: ["event.reminder", "recording.available"],
+    render: (deps, item) => renderReminderMessage(deps, item, recordingPublished),
+    renderMany: (deps, items) => renderReminderMessages(deps, items, recordingPublished),
+  };
+}

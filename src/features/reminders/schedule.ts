@@ -1,7 +1,14 @@
 import { type SQL, sql } from "drizzle-orm";
-import { sqlAll, sqlBatch } from "../../db/batch.js";
+import { sqlBatch } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
-import { dueInstant } from "../events/index.js";
+import {
+  dueInstant,
+  eventHasStatus,
+  eventScheduleIs,
+  eventValue,
+  upcomingWithReminders,
+} from "../events/index.js";
+import type { RecordingCheck } from "./render.js";
 
 /** What the plan of an event depends on. */
 export interface PlannedEvent {
@@ -34,8 +41,7 @@ export function planStatements(ev: PlannedEvent, now: Date, publishing = false):
   const force = publishing ? 1 : 0;
   // Each statement applies only while the event still has this start, zone and list, so a plan
   // computed from a stale read (due-work's repair racing an edit) writes nothing.
-  const current = sql`EXISTS (SELECT 1 FROM events e WHERE e.id = ${ev.id} AND e.starts_at = ${ev.startsAt.getTime()}
-    AND e.time_zone = ${ev.timeZone} AND e.reminders = ${JSON.stringify(ev.reminders)})`;
+  const current = eventScheduleIs(ev.id, ev.startsAt.getTime(), ev.timeZone, ev.reminders);
   const upserts = ev.reminders.map((iso) => {
     const due = dueInstant(ev.startsAt, ev.timeZone, iso).getTime();
     const late = ev.status === "published" && due <= at;
@@ -73,14 +79,13 @@ export function dropPlan(eventId: string, reason: string, now: Date): SQL {
  * the event ends (or at once if it has ended). One row per event, so a second recording plans
  * nothing new, and the notice goes out once.
  */
-export function planRecordingNotice(eventId: string, now: Date): SQL {
+export function planRecordingNotice(eventId: string, now: Date, recordingPublished: RecordingCheck): SQL {
   const at = now.getTime();
   return sql`
     INSERT INTO reminders (id, event_id, kind, offset_iso, due_at, status, created_at, updated_at)
-    SELECT 'rem_' || lower(hex(randomblob(10))), e.id, 'recording', 'recording', max(e.ends_at, ${at}), 'scheduled', ${at}, ${at}
-    FROM events e
-    WHERE e.id = ${eventId} AND e.status = 'published'
-      AND EXISTS (SELECT 1 FROM recordings r WHERE r.event_id = e.id AND r.published = 1)
+    SELECT 'rem_' || lower(hex(randomblob(10))), ${eventId}, 'recording', 'recording',
+           max(${eventValue(eventId, "ends_at")}, ${at}), 'scheduled', ${at}, ${at}
+    WHERE ${eventHasStatus(eventId, "published")} AND ${recordingPublished(sql`${eventId}`)}
     ON CONFLICT (event_id, offset_iso) DO NOTHING`;
 }
 
@@ -89,27 +94,9 @@ export function planRecordingNotice(eventId: string, now: Date): SQL {
  * existed; every event write plans its own event in its own batch). 20 a run.
  */
 export async function repairMissingPlans(deps: Deps, now: Date): Promise<number> {
-  const rows = await sqlAll<{
-    id: string;
-    starts_at: number;
-    time_zone: string;
-    reminders: string;
-  }>(
-    deps.db,
-    sql`SELECT e.id, e.starts_at, e.time_zone, e.reminders FROM events e
-        WHERE e.status = 'published' AND e.starts_at > ${now.getTime()} AND e.reminders <> '[]'
-          AND NOT EXISTS (SELECT 1 FROM reminders m WHERE m.event_id = e.id AND m.kind = 'before_start')
-        LIMIT 20`,
-  );
-  for (const e of rows) {
-    const ev = {
-      id: e.id,
-      status: "published" as const,
-      startsAt: new Date(e.starts_at),
-      timeZone: e.time_zone,
-      reminders: JSON.parse(e.reminders) as string[],
-    };
-    await sqlBatch(deps.db, planStatements(ev, now));
-  }
-  return rows.length;
+  const planned = (eventId: SQL) =>
+    sql`EXISTS (SELECT 1 FROM reminders m WHERE m.event_id = ${eventId} AND m.kind = 'before_start')`;
+  const events = await upcomingWithReminders(deps.db, now, planned, 20);
+  for (const ev of events) await sqlBatch(deps.db, planStatements(ev, now));
+  return events.length;
 }

@@ -9,6 +9,7 @@ import { validationProblem } from "../../../lib/validate.js";
 import { type Actor, auditInsert } from "../../audit/index.js";
 import { findEvent, touchEvent } from "../../events/index.js";
 import { planRecordingNotice } from "../../reminders/index.js";
+import { recordingPublished } from "./fragments.js";
 import {
   type ChapterView,
   eventRecordings,
@@ -162,7 +163,7 @@ export async function createRecording(
     ...chapterInserts(deps.db, id, chapters),
     touchEvent(deps.db, event.id, now),
     // Registrants hear about the first published recording once the event is over.
-    planRecordingNotice(event.id, now),
+    planRecordingNotice(event.id, now, recordingPublished),
     auditInsert(deps.db, now, actor, {
       action: "recording.create",
       entityType: "recording",
@@ -227,7 +228,7 @@ export async function updateRecording(
   await runBatch(deps.db, [
     guardedRecordingUpdate(deps.db, row, changes, now),
     touchEvent(deps.db, found.event.id, now),
-    planRecordingNotice(found.event.id, now),
+    planRecordingNotice(found.event.id, now, recordingPublished),
     auditInsert(deps.db, now, actor, {
       action: "recording.update",
       entityType: "recording",

@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { eventHasStatus, eventValue } from "../../events/index.js";
 import { enqueue } from "../../outbox/index.js";
 
 /** Message templates of registrants' mail (rendered by render.ts). */
@@ -86,11 +87,11 @@ export function outboxForRegistration(o: {
  */
 export function eventUpdatedInvites(eventId: string, now: Date) {
   return enqueue(
-    sql`SELECT ${inviteKey(sql`r.id`, sql`e.sequence`, "REQUEST")} AS dedupe_key, 'event.updated' AS template,
-               json_object('registrationId', r.id, 'sequence', e.sequence) AS params, r.event_id,
+    sql`SELECT ${inviteKey(sql`r.id`, sql`s.sequence`, "REQUEST")} AS dedupe_key, 'event.updated' AS template,
+               json_object('registrationId', r.id, 'sequence', s.sequence) AS params, r.event_id,
                r.id AS registration_id, NULL AS reminder_id
-        FROM registrations r JOIN events e ON e.id = r.event_id
-        WHERE r.event_id = ${eventId} AND r.status = 'confirmed' AND e.status = 'published'`,
+        FROM registrations r, (SELECT ${eventValue(eventId, "sequence")} AS sequence) s
+        WHERE r.event_id = ${eventId} AND r.status = 'confirmed' AND ${eventHasStatus(eventId, "published")}`,
     { at: now },
   );
 }
@@ -101,12 +102,13 @@ export function eventUpdatedInvites(eventId: string, now: Date) {
  */
 export function eventCancelledNotices(eventId: string, now: Date) {
   return enqueue(
-    sql`SELECT ${inviteKey(sql`r.id`, sql`e.sequence`, "CANCEL")} AS dedupe_key, 'event.cancelled' AS template,
-               json_object('registrationId', r.id, 'sequence', e.sequence,
+    sql`SELECT ${inviteKey(sql`r.id`, sql`s.sequence`, "CANCEL")} AS dedupe_key, 'event.cancelled' AS template,
+               json_object('registrationId', r.id, 'sequence', s.sequence,
                            'hadSeat', json(CASE WHEN r.status = 'confirmed' THEN 'true' ELSE 'false' END)) AS params,
                r.event_id, r.id AS registration_id, NULL AS reminder_id
-        FROM registrations r JOIN events e ON e.id = r.event_id
-        WHERE r.event_id = ${eventId} AND r.status IN ('confirmed', 'waitlisted') AND e.status = 'cancelled'`,
+        FROM registrations r, (SELECT ${eventValue(eventId, "sequence")} AS sequence) s
+        WHERE r.event_id = ${eventId} AND r.status IN ('confirmed', 'waitlisted')
+          AND ${eventHasStatus(eventId, "cancelled")}`,
     { at: now },
   );
 }

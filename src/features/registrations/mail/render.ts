@@ -2,24 +2,23 @@ import { sql } from "drizzle-orm";
 import { sqlBatch } from "../../../db/batch.js";
 import { mintToken } from "../../../lib/tokens.js";
 import { outgoing } from "../../../mail/letter.js";
-import { findEventWithRelations } from "../../events/index.js";
-import type { MessageKind, RenderDeps, Rendered, RenderItem } from "../../outbox/index.js";
+import { eventFactsJson, eventValue, findEventWithRelations } from "../../events/index.js";
+import {
+  type MessageKind,
+  queuedOtherThan,
+  type RenderDeps,
+  type Rendered,
+  type RenderItem,
+} from "../../outbox/index.js";
 import { messageTokenStatements, tokenExists } from "../tokens.js";
 import { composeContent, type MessageFacts } from "./content.js";
 import { buildInvitation, invitationMethod } from "./invitation.js";
 import { TEMPLATES, type Template } from "./queue.js";
 
-interface Facts {
-  status: MessageFacts["status"];
-  registration_updated_at: number;
-  confirmed_at: number | null;
+/** The event's side of the facts (events/fragments.ts eventFactsJson, flattened). */
+interface EventFacts {
   event_id: string;
   sequence: number;
-  newer_invite: number;
-  position: number | null;
-  email: string;
-  name: string;
-  erased_at: number | null;
   title: string;
   slug: string;
   format: MessageFacts["event"]["format"];
@@ -28,7 +27,26 @@ interface Facts {
   ends_at: number;
   time_zone: string;
   event_status: string;
+}
+
+interface Facts extends EventFacts {
+  status: MessageFacts["status"];
+  registration_updated_at: number;
+  confirmed_at: number | null;
+  newer_invite: number;
+  position: number | null;
+  email: string;
+  name: string;
+  erased_at: number | null;
   has_join: number;
+}
+
+function eventFacts(json: string): EventFacts {
+  const { id, status, ...rest } = JSON.parse(json) as Omit<EventFacts, "event_id" | "event_status"> & {
+    id: string;
+    status: string;
+  };
+  return { ...rest, event_id: id, event_status: status };
 }
 
 /**
@@ -58,19 +76,19 @@ async function renderRegistrationMessage(
   const tokens = [{ i: 0, reg: registrationId, manage: manage.hash, join: join.hash, rec: 0 as const }];
   const [, , rows] = await sqlBatch(deps.db, [
     ...messageTokenStatements(tokens, now, "any"),
-    sql`SELECT r.status, r.updated_at AS registration_updated_at, r.confirmed_at, e.id AS event_id, e.sequence,
-               EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = 'reg:' || r.id || ':invite:' || e.sequence || ':REQUEST'
-                         AND o.id <> ${row.id}) AS newer_invite,
-               a.email, a.name, a.erased_at, e.title, e.slug, e.format, e.venue, e.starts_at,
-               e.ends_at, e.time_zone, e.status AS event_status,
+    sql`SELECT r.status, r.updated_at AS registration_updated_at, r.confirmed_at, ${eventFactsJson(sql`r.event_id`)} AS event,
+               ${queuedOtherThan(sql`'reg:' || r.id || ':invite:' || ${eventValue(sql`r.event_id`, "sequence")} || ':REQUEST'`, row.id)} AS newer_invite,
+               a.email, a.name, a.erased_at,
                CASE WHEN r.status = 'waitlisted' THEN
                  (SELECT count(*) FROM registrations w WHERE w.event_id = r.event_id
                     AND w.status = 'waitlisted' AND w.waitlist_position <= r.waitlist_position) END AS position,
                ${tokenExists(join.hash)} AS has_join
-        FROM registrations r JOIN attendees a ON a.id = r.attendee_id JOIN events e ON e.id = r.event_id
+        FROM registrations r JOIN attendees a ON a.id = r.attendee_id
         WHERE r.id = ${registrationId}`,
   ]);
-  const f = rows?.[0] as Facts | undefined;
+  const read = rows?.[0] as (Omit<Facts, keyof EventFacts> & { event: string }) | undefined;
+  // (An event cannot be deleted while it has registrations; without one, nothing is said.)
+  const f: Facts | undefined = read?.event ? { ...read, ...eventFacts(read.event) } : undefined;
   if (!f) return { skip: "registration no longer exists" };
   if (f.erased_at !== null) return { skip: "attendee erased" };
   const template = row.template as Template;

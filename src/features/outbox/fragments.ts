@@ -1,0 +1,23 @@
+import { type SQL, sql } from "drizzle-orm";
+
+/**
+ * SQL fragments for other features' statements, so that only this feature names `outbox`
+ * (ownership: docs/ARCHITECTURE.md).
+ */
+
+/** Whether another message than `exceptId` was queued under this dedupe key. */
+export const queuedOtherThan = (dedupeKey: SQL, exceptId: string) =>
+  sql`EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = ${dedupeKey} AND o.id <> ${exceptId})`;
+
+/**
+ * Delivery counts, as a JSON object, of the messages a reminder queued for its due instant
+ * `dueAt`: queued, retrying, sent, failed (dead) and skipped (closed without sending).
+ */
+export const reminderDeliveryCounts = (reminderId: SQL, dueAt: SQL) =>
+  sql`(SELECT json_object(
+         'queued', coalesce(sum(o.status IN ('pending', 'sending')), 0),
+         'retrying', coalesce(sum(o.status = 'pending' AND o.attempts > 0), 0),
+         'sent', coalesce(sum(o.status = 'sent' AND coalesce(o.last_error, '') NOT LIKE 'skipped:%'), 0),
+         'failed', coalesce(sum(o.status = 'dead'), 0),
+         'skipped', coalesce(sum(o.status = 'sent' AND o.last_error LIKE 'skipped:%'), 0))
+       FROM outbox o WHERE o.reminder_id = ${reminderId} AND json_extract(o.params, '$.dueAt') = ${dueAt})`;
