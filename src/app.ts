@@ -18,7 +18,11 @@ import { outboxRoutes } from "./features/outbox/index.js";
 import { pageRoutes } from "./features/pages/index.js";
 import { peopleRoutes } from "./features/people/index.js";
 import { programmeRoutes } from "./features/programme/index.js";
-import { registrationRoutes, staffRegistrationRoutes } from "./features/registrations/index.js";
+import {
+  personalFeedRoutes,
+  registrationRoutes,
+  staffRegistrationRoutes,
+} from "./features/registrations/index.js";
 import { reminderRoutes } from "./features/reminders/index.js";
 import { topicRoutes } from "./features/topics/index.js";
 import { type AppEnv, notFoundHandler, onError, requestContext } from "./lib/http.js";
@@ -67,6 +71,7 @@ export function createApp(deps: Deps) {
     return openapi;
   };
   app.route("/", calendarRoutes);
+  app.route("/", personalFeedRoutes);
   app.route("/", archivePageRoutes);
   app.route("/", libraryRoutes);
   app.route("/", pageRoutes);

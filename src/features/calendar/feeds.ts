@@ -1,13 +1,11 @@
 import type { Deps } from "../../deps.js";
-import { tokenKey } from "../../lib/tokens.js";
 import { findEventWithRelations } from "../events/index.js";
 import { feedCache } from "./feed-cache.js";
-import { fingerprint, loadEvents, loadPersonal, loadTopic, type Version } from "./feed-queries.js";
-import { feedJoinUrl, TOKEN_RE } from "./feed-tokens.js";
-import { buildCalendar, type CalendarEntry } from "./ics.js";
+import { fingerprint, loadEvents, loadTopic, type Version } from "./feed-queries.js";
+import { buildCalendar } from "./ics.js";
 
 /**
- * The four calendars as specs the HTTP layer serves the same way: a cache key, the cheap
+ * The public calendars (and registrations' personal feeds) as specs the HTTP layer serves the same way: a cache key, the cheap
  * version read, and the costly render (which reports the fingerprint of the data it read).
  */
 export interface CalendarSpec {
@@ -23,8 +21,6 @@ export interface CalendarSpec {
 }
 
 const PUBLIC = "public, max-age=300";
-// Shared caches must not keep a capability URL's answer; the app revalidates with the ETag.
-const PRIVATE = "private, no-cache";
 const REFRESH_MINUTES = 60;
 
 export function allEventsCalendar(deps: Deps): CalendarSpec {
@@ -78,52 +74,6 @@ export function topicCalendar(deps: Deps, slug: string): CalendarSpec {
         transparent: true,
       });
       return { body, fingerprint: fingerprint([...parts, topic?.updatedAt.getTime()]) };
-    },
-  };
-}
-
-export async function personalCalendar(deps: Deps, token: string): Promise<CalendarSpec> {
-  const { db, config, clock } = deps;
-  const now = clock.now();
-  const hash = TOKEN_RE.test(token) ? await tokenKey(token) : null;
-  let attendeeId: string | undefined;
-  return {
-    key: `feed:${hash}`,
-    what: "Calendar feed",
-    filename: "my-events.ics",
-    cacheControl: PRIVATE,
-    async version() {
-      const v = hash ? await feedCache(db).queries.personalEvents(hash, now) : null;
-      attendeeId = v?.attendeeId;
-      return v;
-    },
-    departed: () => feedCache(db).queries.personalEventsLeft(hash!, now),
-    async render() {
-      const { items, parts } = await loadPersonal(db, attendeeId!, now);
-      const events: CalendarEntry[] = await Promise.all(
-        items.map(async (i) => {
-          const online = i.row.format !== "in_person" && i.row.joinUrl;
-          const confirmed = i.status === "confirmed" && i.row.status === "published";
-          return {
-            row: i.row,
-            rel: i.rel,
-            stamp: i.registrationUpdatedAt,
-            waitlisted: i.status === "waitlisted",
-            ...(online && confirmed
-              ? { personalJoinUrl: await feedJoinUrl(config, hash!, i.registrationId) }
-              : {}),
-          };
-        }),
-      );
-      const body = buildCalendar({
-        name: `${config.ORG_NAME}: my events`,
-        method: "PUBLISH",
-        events,
-        config,
-        timeZone: config.DEFAULT_TIME_ZONE,
-        refreshMinutes: REFRESH_MINUTES,
-      });
-      return { body, fingerprint: fingerprint(parts) };
     },
   };
 }

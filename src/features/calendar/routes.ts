@@ -1,11 +1,12 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../lib/http.js";
 import { describe } from "../../lib/validate.js";
-import { allEventsCalendar, eventCalendar, personalCalendar, topicCalendar } from "./feeds.js";
+import { allEventsCalendar, eventCalendar, topicCalendar } from "./feeds.js";
 import { serveCalendar } from "./respond.js";
 
 const tags = ["Calendar"];
-const ics = (description: string) =>
+/** The OpenAPI description of a calendar route (registrations' personal feed uses it too). */
+export const icsDescription = (description: string) =>
   describe({
     summary: description,
     description:
@@ -23,15 +24,12 @@ const ics = (description: string) =>
  * reaches this router and not the event page's /events/{slug}.
  */
 export const calendarRoutes = new Hono<AppEnv>()
-  .get("/calendar.ics", ics("All published events (upcoming and the last 30 days)"), (c) =>
+  .get("/calendar.ics", icsDescription("All published events (upcoming and the last 30 days)"), (c) =>
     serveCalendar(c, allEventsCalendar(c.var.deps)),
   )
-  .get("/topics/:slug/calendar.ics", ics("A topic's events"), (c) =>
+  .get("/topics/:slug/calendar.ics", icsDescription("A topic's events"), (c) =>
     serveCalendar(c, topicCalendar(c.var.deps, c.req.param("slug"))),
   )
-  .get("/events/:file{[^/]+\\.ics}", ics("One event, as {slug}.ics"), (c) =>
+  .get("/events/:file{[^/]+\\.ics}", icsDescription("One event, as {slug}.ics"), (c) =>
     serveCalendar(c, eventCalendar(c.var.deps, c.req.param("file").slice(0, -".ics".length))),
-  )
-  .get("/feeds/:token/calendar.ics", ics("An attendee's own events, with personal join links"), async (c) =>
-    serveCalendar(c, await personalCalendar(c.var.deps, c.req.param("token"))),
   );

@@ -6,6 +6,17 @@
  */
 export { eventsChangeCount, type Kept, stillHolds } from "./change-count.js";
 export {
+  type EventFeedReads,
+  eventFeedReads,
+  FEED_WINDOW_MS,
+  type FeedEvent,
+  feedMembers,
+  feedScope,
+  loadFeedEvents,
+  loadFeedRows,
+  withRelations,
+} from "./feed-reads.js";
+export {
   eventFactsJson,
   eventHasStatus,
   eventOnline,

@@ -2,7 +2,6 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../lib/http.js";
 import { pageHeaders, sameOrigin, tokenPage } from "../../web/guards.js";
 import { MessagePage, notFoundPage, sendPage } from "../../web/layout.js";
-import { resolveFeedJoin } from "../calendar/index.js";
 import {
   applyJoin,
   cancelByToken,
@@ -12,6 +11,7 @@ import {
   loadManage,
   optOutReminders,
   requestFeedToken,
+  resolveFeedJoin,
   resolveJoin,
 } from "../registrations/index.js";
 import { JoinWaitPage, ManagePage, UnsubscribePage } from "./attendee-view.js";

@@ -10,6 +10,8 @@ export { applyJoin, type JoinDecision, resolveJoin } from "./attendee-join.js";
 export { cancelByToken, loadManage, type ManageView, requestFeedToken } from "./attendee-manage.js";
 export { optOutReminders } from "./attendee-unsubscribe.js";
 export { promotionStatements, type RegistrationOutcome } from "./engine.js";
+export { personalFeedRoutes } from "./feed/calendar.js";
+export { resolveFeedJoin } from "./feed/join.js";
 export { recipients, reminderAudience, remindersOptedOut } from "./fragments.js";
 export { eventCancelledNotices, eventUpdatedInvites } from "./mail/queue.js";
 export { registrationMessages } from "./mail/render.js";

@@ -9,6 +9,10 @@ import { type SQL, sql } from "drizzle-orm";
 /** The topic id for a slug (NULL when there is none). */
 export const topicIdOfSlug = (slug: SQL | string) => sql`(SELECT id FROM topics WHERE slug = ${slug})`;
 
+/** When the topic (by slug) last changed, epoch ms (NULL when there is none). */
+export const topicUpdatedAt = (slug: SQL | string) =>
+  sql`(SELECT updated_at FROM topics WHERE slug = ${slug})`;
+
 /** {"slug", "name"} as JSON text, as the API shows a topic. */
 export const topicCard = (id: SQL) =>
   sql`(SELECT json_object('slug', slug, 'name', name) FROM topics WHERE id = ${id})`;

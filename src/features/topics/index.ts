@@ -1,4 +1,4 @@
 /** Topics: the `topics` table: the tags events and briefs share. */
-export { topicCard, topicIdOfSlug, topicSortKey } from "./fragments.js";
+export { topicCard, topicIdOfSlug, topicSortKey, topicUpdatedAt } from "./fragments.js";
 export { topicRoutes } from "./routes.js";
-export { createTopic, resolveTopicIds, type TopicRow } from "./service.js";
+export { createTopic, findTopic, resolveTopicIds, type TopicRow } from "./service.js";

@@ -16,6 +16,11 @@ export async function listTopics(db: Db) {
 
 const table = sluggedTable(topics, { label: "Topic", lower: "topic" });
 export const getTopic = (db: Db, slug: string): Promise<TopicRow> => table.get(db, slug);
+/** The topic, or undefined: for pages that fall back to the slug. */
+export async function findTopic(db: Db, slug: string): Promise<TopicRow | undefined> {
+  const [row] = await db.select().from(topics).where(eq(topics.slug, slug));
+  return row;
+}
 /** Resolves topic slugs in the given order, naming the first unknown one as `${field}.${index}`. */
 export const resolveTopicIds = (db: Db, slugs: string[], field: string): Promise<TopicRow[]> =>
   table.resolve(db, slugs, field);

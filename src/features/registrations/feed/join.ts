@@ -1,7 +1,8 @@
 import { and, eq, isNull } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { accessTokens, events, registrations } from "../../db/schema.js";
-import { macMatches } from "./feed-tokens.js";
+import type { Db } from "../../../db/client.js";
+import { accessTokens, registrations } from "../../../db/schema.js";
+import { macMatches } from "../../calendar/index.js";
+import { findEvent } from "../../events/index.js";
 
 /**
  * The registration behind a feed join link: the mac must match one of the attendee's active
@@ -10,9 +11,8 @@ import { macMatches } from "./feed-tokens.js";
 export async function resolveFeedJoin(db: Db, registrationId: string, mac: string) {
   if (!/^\w{1,64}$/.test(registrationId) || !/^[0-9a-z]{26}$/.test(mac)) return null;
   const rows = await db
-    .select({ event: events, registration: registrations, hash: accessTokens.hash })
+    .select({ registration: registrations, hash: accessTokens.hash })
     .from(registrations)
-    .innerJoin(events, eq(events.id, registrations.eventId))
     .innerJoin(
       accessTokens,
       and(
@@ -31,5 +31,6 @@ export async function resolveFeedJoin(db: Db, registrationId: string, mac: strin
     ))
   )
     return null;
-  return { event: rows[0].event, registration: rows[0].registration };
+  const event = await findEvent(db, rows[0].registration.eventId);
+  return event ? { event, registration: rows[0].registration } : null;
 }
