@@ -1,11 +1,13 @@
 /** Briefs: `briefs`, `brief_authors`, `brief_topics`: the institute's research, with authors and topics. */
-export { briefCard } from "./fragments.js";
-export { briefRoutes, type RelatedEventsOfBrief } from "./routes.js";
+export { briefCard, briefRef, briefSlug } from "./fragments.js";
 export {
   type BriefView,
-  createBrief,
+  briefsWithSlugs,
   getBrief,
   getBriefView,
   listBriefs,
   resolveBriefs,
-} from "./service.js";
+} from "./queries.js";
+export { briefRoutes, type RelatedEventsOfBrief } from "./routes.js";
+export { briefAuthorRows, briefRows, briefTopicRows } from "./rows.js";
+export { createBrief } from "./service.js";

@@ -6,15 +6,8 @@ import { actorOf, requireScope } from "../../lib/access.js";
 import type { AppEnv } from "../../lib/http.js";
 import { HttpUrl, Limit, optionalText, Slug, SlugParam } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
-import {
-  type BriefWithId,
-  createBrief,
-  decodeCursor,
-  deleteBrief,
-  listBriefs,
-  readBrief,
-  updateBrief,
-} from "./service.js";
+import { type BriefWithId, decodeCursor, listBriefs, readBrief } from "./queries.js";
+import { createBrief, deleteBrief, updateBrief } from "./service.js";
 
 // A blank string clears the field, so the database never holds "" next to null.
 const text = (max: number) => optionalText(max).transform((v) => (v === "" ? null : v));

@@ -41,6 +41,7 @@ export {
 export { checkAnswers, normaliseQuestions } from "./questions.js";
 export { readCache } from "./read-cache.js";
 export { eventRoutes } from "./routes.js";
+export { eventBriefRows, eventPersonRows, eventRows, eventTopicRows } from "./rows.js";
 export {
   BriefRef,
   EventCreate,

@@ -33,6 +33,11 @@ export async function listPeople(db: Db) {
 }
 
 const table = sluggedTable(people, { label: "Person", lower: "person" });
+/** The person, or undefined: for pages that answer 404 themselves. */
+export async function findPerson(db: Db, slug: string): Promise<PersonRow | undefined> {
+  const [row] = await db.select().from(people).where(eq(people.slug, slug)).limit(1);
+  return row;
+}
 export const getPerson = (db: Db, slug: string): Promise<PersonRow> => table.get(db, slug);
 /** Resolves person slugs in the given order, naming the first unknown one as `${field}.${index}`. */
 export const resolvePeople = (db: Db, slugs: string[], field: string): Promise<PersonRow[]> =>

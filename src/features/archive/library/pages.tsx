@@ -5,19 +5,13 @@ import { pageHeaders } from "../../../web/guards.js";
 import { notFoundPage, sendPage } from "../../../web/layout.js";
 import { getBrief, getBriefView, listBriefs } from "../../briefs/index.js";
 import { findEventWithRelations } from "../../events/index.js";
+import { findPerson } from "../../people/index.js";
+import { findTopic } from "../../topics/index.js";
 import { feedRoutes } from "../feeds/index.js";
 import { BriefPage, PersonPage, TopicPage } from "./catalog-view.js";
 import { PLAYER_ORIGINS } from "./embed.js";
 import { ArchiveEntryPage } from "./entry-view.js";
-import {
-  findPerson,
-  findTopic,
-  isPast,
-  personEvents,
-  publishedRecordings,
-  relatedCard,
-  topicEvents,
-} from "./queries.js";
+import { isPast, personEvents, publishedRecordings, relatedCard, topicEvents } from "./queries.js";
 import { moreOnThisTopic, type RelatedEvent, relatedEventsForBrief } from "./related.js";
 
 /**

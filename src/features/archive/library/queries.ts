@@ -1,16 +1,8 @@
 import { and, asc, desc, eq, gt, inArray, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
-import {
-  briefs,
-  type eventBriefs,
-  eventPeople,
-  events,
-  eventTopics,
-  people,
-  recordingChapters,
-  recordings,
-  topics,
-} from "../../../db/schema.js";
+import { type BRIEF_RELATIONS, recordingChapters, recordings } from "../../../db/schema.js";
+import { briefRef } from "../../briefs/index.js";
+import { eventRows as e, eventPersonRows as ep, eventTopicRows as et } from "../../events/index.js";
 import type { RelatedEvent } from "./related.js";
 
 /**
@@ -41,15 +33,15 @@ export interface EventCard {
 }
 
 // Written out: drizzle leaves columns unqualified in one-table selects, which a subquery would rebind.
-const hasRecording = sql<number>`exists(SELECT 1 FROM recordings r WHERE r.event_id = "events"."id" AND r.published = 1)`;
+const hasRecording = sql<number>`exists(SELECT 1 FROM recordings r WHERE r.event_id = "ev"."id" AND r.published = 1)`;
 const cardColumns = {
-  id: events.id,
-  slug: events.slug,
-  title: events.title,
-  summary: events.summary,
-  startsAt: events.startsAt,
-  endsAt: events.endsAt,
-  timeZone: events.timeZone,
+  id: e.id,
+  slug: e.slug,
+  title: e.title,
+  summary: e.summary,
+  startsAt: e.startsAt,
+  endsAt: e.endsAt,
+  timeZone: e.timeZone,
   hasRecording,
 };
 type CardRow = Omit<EventCard, "hasRecording"> & { hasRecording: number | boolean };
@@ -65,7 +57,7 @@ const toCard = (r: CardRow): EventCard => ({
 });
 
 /** Only published events are public; past means ended, as in listEvents. */
-const published = eq(events.status, "published");
+const published = eq(e.status, "published");
 export const isPast = (endsAt: Date, now: Date) => endsAt.getTime() <= now.getTime();
 
 /** The published recordings of an event, in display order, and their chapters. */
@@ -82,17 +74,21 @@ export async function publishedRecordings(db: Db, eventId: string) {
         recordingId: recordingChapters.recordingId,
         startSeconds: recordingChapters.startSeconds,
         title: recordingChapters.title,
-        briefSlug: briefs.slug,
-        briefTitle: briefs.title,
+        brief: sql<string | null>`${briefRef(sql`${recordingChapters.briefId}`)}`,
       })
       .from(recordingChapters)
-      .leftJoin(briefs, eq(briefs.id, recordingChapters.briefId))
       .where(
         inArray(recordingChapters.recordingId, db.select({ id: recordings.id }).from(recordings).where(mine)),
       )
       .orderBy(asc(recordingChapters.recordingId), asc(recordingChapters.position)),
   ]);
-  return { recordings: rows, chapters: chapters as Chapter[] };
+  return {
+    recordings: rows,
+    chapters: chapters.map(({ brief, ...c }): Chapter => {
+      const b = brief ? (JSON.parse(brief) as { slug: string; title: string }) : null;
+      return { ...c, briefSlug: b?.slug ?? null, briefTitle: b?.title ?? null };
+    }),
+  };
 }
 
 /** Published events matching `where`, upcoming (soonest first) and past (newest first). */
@@ -100,15 +96,15 @@ async function upcomingAndPast(db: Db, where: SQL, now: Date, limit: number) {
   const [upcoming, past] = await Promise.all([
     db
       .select(cardColumns)
-      .from(events)
-      .where(and(published, gt(events.endsAt, now), where))
-      .orderBy(asc(events.startsAt), asc(events.id))
+      .from(e)
+      .where(and(published, gt(e.endsAt, now), where))
+      .orderBy(asc(e.startsAt), asc(e.id))
       .limit(limit),
     db
       .select(cardColumns)
-      .from(events)
-      .where(and(published, lte(events.endsAt, now), where))
-      .orderBy(desc(events.startsAt), desc(events.id))
+      .from(e)
+      .where(and(published, lte(e.endsAt, now), where))
+      .orderBy(desc(e.startsAt), desc(e.id))
       .limit(limit + 1),
   ]);
   return {
@@ -118,33 +114,17 @@ async function upcomingAndPast(db: Db, where: SQL, now: Date, limit: number) {
   };
 }
 
-export async function findTopic(db: Db, slug: string) {
-  const [row] = await db.select().from(topics).where(eq(topics.slug, slug)).limit(1);
-  return row;
-}
-
 export function topicEvents(db: Db, topicId: string, now: Date, limit = 20) {
-  const linked = db
-    .select({ id: eventTopics.eventId })
-    .from(eventTopics)
-    .where(eq(eventTopics.topicId, topicId));
-  return upcomingAndPast(db, inArray(events.id, linked), now, limit);
-}
-
-export async function findPerson(db: Db, slug: string) {
-  const [row] = await db.select().from(people).where(eq(people.slug, slug)).limit(1);
-  return row;
+  const linked = db.select({ id: et.eventId }).from(et).where(eq(et.topicId, topicId));
+  return upcomingAndPast(db, inArray(e.id, linked), now, limit);
 }
 
 export function personEvents(db: Db, personId: string, now: Date, limit = 20) {
-  const linked = db
-    .select({ id: eventPeople.eventId })
-    .from(eventPeople)
-    .where(eq(eventPeople.personId, personId));
-  return upcomingAndPast(db, inArray(events.id, linked), now, limit);
+  const linked = db.select({ id: ep.eventId }).from(ep).where(eq(ep.personId, personId));
+  return upcomingAndPast(db, inArray(e.id, linked), now, limit);
 }
 
-export type Relation = (typeof eventBriefs.$inferSelect)["relation"];
+export type Relation = (typeof BRIEF_RELATIONS)[number];
 export type RelatedCard = EventCard & { relation: Relation | null };
 
 /** related.ts (shared with the API) speaks ISO strings; the pages want cards. */

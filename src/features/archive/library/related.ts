@@ -3,6 +3,8 @@ import { z } from "zod";
 import { sqlAll } from "../../../db/batch.js";
 import type { Db } from "../../../db/client.js";
 import { isoUtc } from "../../../lib/time.js";
+import { briefAuthorRows, briefTopicRows } from "../../briefs/index.js";
+import { eventBriefRows, eventPersonRows, eventRows, eventTopicRows } from "../../events/index.js";
 
 type Relation = "background_reading" | "published_after" | "transcript_of";
 
@@ -69,7 +71,7 @@ const toView = (r: Row): RelatedEvent => ({
 });
 
 const hasRecording = sql.raw(
-  "EXISTS (SELECT 1 FROM recordings r WHERE r.event_id = e.id AND r.published = 1) AS has_recording",
+  "EXISTS (SELECT 1 FROM recordings r WHERE r.event_id = ev.id AND r.published = 1) AS has_recording",
 );
 
 /**
@@ -85,24 +87,24 @@ export async function relatedEventsForBrief(db: Db, briefId: string, limit = 10)
     sql`WITH
       ex AS (SELECT event_id AS id, min(CASE relation WHEN 'transcript_of' THEN 0
                WHEN 'background_reading' THEN 1 ELSE 2 END) AS rank
-             FROM event_briefs WHERE brief_id = ${briefId} GROUP BY event_id),
-      st AS (SELECT event_id AS id, count(*) AS n FROM event_topics
-             WHERE topic_id IN (SELECT topic_id FROM brief_topics WHERE brief_id = ${briefId})
+             FROM ${eventBriefRows} WHERE brief_id = ${briefId} GROUP BY event_id),
+      st AS (SELECT event_id AS id, count(*) AS n FROM ${eventTopicRows}
+             WHERE topic_id IN (SELECT topic_id FROM ${briefTopicRows} WHERE brief_id = ${briefId})
              GROUP BY event_id),
-      sp AS (SELECT event_id AS id, count(DISTINCT person_id) AS n FROM event_people
-             WHERE person_id IN (SELECT person_id FROM brief_authors WHERE brief_id = ${briefId})
+      sp AS (SELECT event_id AS id, count(DISTINCT person_id) AS n FROM ${eventPersonRows}
+             WHERE person_id IN (SELECT person_id FROM ${briefAuthorRows} WHERE brief_id = ${briefId})
              GROUP BY event_id),
       candidates AS (SELECT id FROM ex UNION SELECT id FROM st UNION SELECT id FROM sp)
-    SELECT e.slug, e.title, e.summary, e.format, e.starts_at, e.ends_at, e.time_zone,
+    SELECT ev.slug, ev.title, ev.summary, ev.format, ev.starts_at, ev.ends_at, ev.time_zone,
       CASE ex.rank WHEN 0 THEN 'transcript_of' WHEN 1 THEN 'background_reading'
         WHEN 2 THEN 'published_after' END AS relation,
       coalesce(st.n, 0) AS shared_topics, coalesce(sp.n, 0) AS shared_people, ${hasRecording}
-    FROM candidates c JOIN events e ON e.id = c.id
-      LEFT JOIN ex ON ex.id = e.id LEFT JOIN st ON st.id = e.id LEFT JOIN sp ON sp.id = e.id
-    WHERE e.status = 'published'
+    FROM candidates c JOIN ${eventRows} ON ev.id = c.id
+      LEFT JOIN ex ON ex.id = ev.id LEFT JOIN st ON st.id = ev.id LEFT JOIN sp ON sp.id = ev.id
+    WHERE ev.status = 'published'
     ORDER BY ex.id IS NULL,
       CASE WHEN ex.id IS NULL THEN coalesce(st.n, 0) + 2 * coalesce(sp.n, 0) ELSE 0 END DESC,
-      e.starts_at DESC, e.id DESC
+      ev.starts_at DESC, ev.id DESC
     LIMIT ${limit}`,
   );
   return rows.map(toView);
@@ -122,15 +124,15 @@ export async function moreOnThisTopic(
   const rows = await sqlAll<Row>(
     db,
     sql`WITH st AS (
-        SELECT et.event_id AS id, count(*) AS n FROM event_topics et
-        WHERE et.topic_id IN (SELECT topic_id FROM event_topics WHERE event_id = ${eventId})
-          AND et.event_id <> ${eventId}
-        GROUP BY et.event_id)
-    SELECT e.slug, e.title, e.summary, e.format, e.starts_at, e.ends_at, e.time_zone,
+        SELECT ev_topics.event_id AS id, count(*) AS n FROM ${eventTopicRows}
+        WHERE ev_topics.topic_id IN (SELECT topic_id FROM ${eventTopicRows} WHERE event_id = ${eventId})
+          AND ev_topics.event_id <> ${eventId}
+        GROUP BY ev_topics.event_id)
+    SELECT ev.slug, ev.title, ev.summary, ev.format, ev.starts_at, ev.ends_at, ev.time_zone,
       NULL AS relation, st.n AS shared_topics, 0 AS shared_people, ${hasRecording}
-    FROM st JOIN events e ON e.id = st.id
-    WHERE e.status = 'published' AND e.ends_at <= ${now.getTime()}
-    ORDER BY st.n DESC, e.starts_at DESC, e.id DESC
+    FROM st JOIN ${eventRows} ON ev.id = st.id
+    WHERE ev.status = 'published' AND ev.ends_at <= ${now.getTime()}
+    ORDER BY st.n DESC, ev.starts_at DESC, ev.id DESC
     LIMIT ${limit}`,
   );
   return rows.map(toView);

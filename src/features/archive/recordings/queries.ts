@@ -1,7 +1,9 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
-import { briefs, events, recordingChapters, recordings } from "../../../db/schema.js";
+import { recordingChapters, recordings } from "../../../db/schema.js";
 import { isoUtc } from "../../../lib/time.js";
+import { briefRef } from "../../briefs/index.js";
+import { findEvent } from "../../events/index.js";
 import type { RecordingView } from "./schemas.js";
 import { embedUrl } from "./urls.js";
 
@@ -46,31 +48,25 @@ export async function loadChapters(db: Db, recordingIds: string[]): Promise<Map<
       recordingId: recordingChapters.recordingId,
       startSeconds: recordingChapters.startSeconds,
       title: recordingChapters.title,
-      briefSlug: briefs.slug,
-      briefTitle: briefs.title,
+      brief: sql<string | null>`${briefRef(sql`${recordingChapters.briefId}`)}`,
     })
     .from(recordingChapters)
-    .leftJoin(briefs, eq(briefs.id, recordingChapters.briefId))
     .where(inArray(recordingChapters.recordingId, recordingIds))
     .orderBy(asc(recordingChapters.recordingId), asc(recordingChapters.position));
   for (const r of rows) {
     out.get(r.recordingId)?.push({
       startSeconds: r.startSeconds,
       title: r.title,
-      brief: r.briefSlug && r.briefTitle ? { slug: r.briefSlug, title: r.briefTitle } : null,
+      brief: r.brief ? (JSON.parse(r.brief) as { slug: string; title: string }) : null,
     });
   }
   return out;
 }
 
 export async function findRecording(db: Db, id: string): Promise<RecordingWithEvent | undefined> {
-  const [hit] = await db
-    .select({ row: recordings, eventId: events.id, slug: events.slug, status: events.status })
-    .from(recordings)
-    .innerJoin(events, eq(events.id, recordings.eventId))
-    .where(eq(recordings.id, id))
-    .limit(1);
-  return hit ? { row: hit.row, event: { id: hit.eventId, slug: hit.slug, status: hit.status } } : undefined;
+  const [row] = await db.select().from(recordings).where(eq(recordings.id, id)).limit(1);
+  const event = row && (await findEvent(db, row.eventId));
+  return event ? { row, event: { id: event.id, slug: event.slug, status: event.status } } : undefined;
 }
 
 /** An event's recordings in display order; `publishedOnly` for the public. */

@@ -1,12 +1,13 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { type Statement, sqlBatch } from "../../../db/batch.js";
 import type { Db } from "../../../db/client.js";
 import { isForeignKeyViolation, isNotNullViolation } from "../../../db/errors.js";
-import { briefs, recordingChapters, recordings } from "../../../db/schema.js";
+import { recordingChapters, recordings } from "../../../db/schema.js";
 import type { Deps } from "../../../deps.js";
 import { conflict, type FieldError, invalidField, notFound } from "../../../lib/problem.js";
 import { validationProblem } from "../../../lib/validate.js";
 import { type Actor, auditInsert } from "../../audit/index.js";
+import { briefsWithSlugs } from "../../briefs/index.js";
 import { findEvent, touchEvent } from "../../events/index.js";
 import { planRecordingNotice } from "../../reminders/index.js";
 import { recordingPublished } from "./fragments.js";
@@ -30,12 +31,7 @@ interface ResolvedChapter {
 /** Brief slugs of chapters to rows; an unknown one is named "chapters.{i}.brief". */
 async function resolveChapters(db: Db, chapters: ChapterInput[]): Promise<ResolvedChapter[]> {
   const slugs = [...new Set(chapters.flatMap((c) => (c.brief ? [c.brief] : [])))];
-  const rows = slugs.length
-    ? await db
-        .select({ id: briefs.id, slug: briefs.slug, title: briefs.title })
-        .from(briefs)
-        .where(inArray(briefs.slug, slugs))
-    : [];
+  const rows = await briefsWithSlugs(db, slugs);
   const bySlug = new Map(rows.map((r) => [r.slug, r]));
   const errors: FieldError[] = [];
   const resolved = chapters.map((input, i) => {

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { sqlAll } from "../../../db/batch.js";
 import type { Db } from "../../../db/client.js";
-import { eventsChangeCount, type Kept, stillHolds } from "../../events/index.js";
+import { eventRows as e, eventsChangeCount, type Kept, stillHolds } from "../../events/index.js";
 import { type ArchivePage, type ArchiveSearch, searchArchive } from "./search.js";
 
 /**
@@ -32,9 +32,9 @@ export async function archiveVersion(db: Db, now: Date): Promise<string> {
   if (stillHolds(kept, count, at)) return kept.value;
   const [row] = await sqlAll<{ n: number; u: number | null; r: number; next: number | null }>(
     db,
-    sql`SELECT count(*) AS n, max(updated_at) AS u, total(revision) AS r,
-          (SELECT min(ends_at) FROM events WHERE status = 'published' AND ends_at > ${at}) AS next
-        FROM events WHERE status = 'published' AND ends_at <= ${at}`,
+    sql`SELECT count(*) AS n, max(${e.updatedAt}) AS u, total(${e.revision}) AS r,
+          (SELECT min(${e.endsAt}) FROM ${e} WHERE ${e.status} = 'published' AND ${e.endsAt} > ${at}) AS next
+        FROM ${e} WHERE ${e.status} = 'published' AND ${e.endsAt} <= ${at}`,
   );
   const version = `${row?.n ?? 0}.${row?.u ?? 0}.${row?.r ?? 0}`;
   if (count === null) versions.delete(db);

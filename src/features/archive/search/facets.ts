@@ -1,6 +1,9 @@
-import { and, eq, lte, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
+import { sqlAll } from "../../../db/batch.js";
 import type { Db } from "../../../db/client.js";
-import { events } from "../../../db/schema.js";
+import { eventRows as e, eventPersonRows as ep, eventTopicRows as et } from "../../events/index.js";
+import { personRows as p } from "../../people/index.js";
+import { topicRows as t } from "../../topics/index.js";
 
 export interface Facets {
   topics: { slug: string; name: string }[];
@@ -14,20 +17,18 @@ export interface Facets {
  * (an aggregate always returns its one row, also over an empty archive).
  */
 export async function archiveFacets(db: Db, now: Date): Promise<Facets> {
-  const past = sql`e.status = 'published' AND e.ends_at <= ${now.getTime()}`;
-  const [row] = await db
-    .select({
-      first: sql<number | null>`min(${events.startsAt})`,
-      last: sql<number | null>`max(${events.startsAt})`,
-      topics: sql<string>`(SELECT json_group_array(json_object('slug', x.slug, 'name', x.name)) FROM
-        (SELECT DISTINCT t.slug, t.name FROM topics t JOIN event_topics et ON et.topic_id = t.id
-         JOIN events e ON e.id = et.event_id WHERE ${past} ORDER BY t.name) x)`,
-      people: sql<string>`(SELECT json_group_array(json_object('slug', x.slug, 'name', x.name)) FROM
-        (SELECT DISTINCT p.slug, p.name FROM people p JOIN event_people ep ON ep.person_id = p.id
-         JOIN events e ON e.id = ep.event_id WHERE ${past} ORDER BY p.name) x)`,
-    })
-    .from(events)
-    .where(and(eq(events.status, "published"), lte(events.endsAt, now)));
+  const past = sql`${e.status} = 'published' AND ${e.endsAt} <= ${now.getTime()}`;
+  const [row] = await sqlAll<{ first: number | null; last: number | null; topics: string; people: string }>(
+    db,
+    sql`SELECT min(${e.startsAt}) AS first, max(${e.startsAt}) AS last,
+      (SELECT json_group_array(json_object('slug', x.slug, 'name', x.name)) FROM
+        (SELECT DISTINCT ${t.slug} AS slug, ${t.name} AS name FROM ${t} JOIN ${et} ON ${et.topicId} = ${t.id}
+         JOIN ${e} ON ${e.id} = ${et.eventId} WHERE ${past} ORDER BY ${t.name}) x) AS topics,
+      (SELECT json_group_array(json_object('slug', x.slug, 'name', x.name)) FROM
+        (SELECT DISTINCT ${p.slug} AS slug, ${p.name} AS name FROM ${p} JOIN ${ep} ON ${ep.personId} = ${p.id}
+         JOIN ${e} ON ${e.id} = ${ep.eventId} WHERE ${past} ORDER BY ${p.name}) x) AS people
+    FROM ${e} WHERE ${past}`,
+  );
   const years: number[] = [];
   if (row?.first != null && row.last != null) {
     // Local years can differ from UTC ones by a day at either end of the range.

@@ -2,8 +2,11 @@ import { and, eq, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { DateTime } from "luxon";
 import type { Config } from "../../../config.js";
 import type { Db } from "../../../db/client.js";
-import { events } from "../../../db/schema.js";
+import type { EVENT_FORMATS } from "../../../db/schema.js";
 import { isoUtc, localView } from "../../../lib/time.js";
+import { eventRows as e, eventPersonRows as ep, eventTopicRows as et } from "../../events/index.js";
+import { personIdOfSlug } from "../../people/index.js";
+import { topicIdOfSlug } from "../../topics/index.js";
 import { decodeSearchCursor, encodeSearchCursor } from "./cursor.js";
 import { toMatchQuery } from "./query.js";
 import type { ArchiveItem, SnippetSegment } from "./schemas.js";
@@ -18,7 +21,7 @@ export interface ArchiveSearch {
   person?: string;
   /** The calendar year in the event's own time zone (an event at 20:00 on 31 December in New York is that year's). */
   year?: number;
-  format?: (typeof events.$inferSelect)["format"];
+  format?: (typeof EVENT_FORMATS)[number];
   /** true: only events with a published recording; false: only events without one. */
   hasRecording?: boolean;
   limit: number;
@@ -46,24 +49,20 @@ async function yearCondition(db: Db, year: number, base: SQL[]): Promise<SQL> {
   const y0 = Date.UTC(year, 0, 1);
   const y1 = Date.UTC(year + 1, 0, 1);
   const inBand = (at: number) =>
-    and(gt(events.startsAt, new Date(at - BAND)), lt(events.startsAt, new Date(at + BAND)));
+    and(gt(e.startsAt, new Date(at - BAND)), lt(e.startsAt, new Date(at + BAND)));
   const zones = await db
-    .selectDistinct({ zone: events.timeZone })
-    .from(events)
+    .selectDistinct({ zone: e.timeZone })
+    .from(e)
     .where(and(...base, or(inBand(y0), inBand(y1))));
   const conditions: (SQL | undefined)[] = [
-    and(gt(events.startsAt, new Date(y0 + BAND - 1)), lt(events.startsAt, new Date(y1 - BAND))),
+    and(gt(e.startsAt, new Date(y0 + BAND - 1)), lt(e.startsAt, new Date(y1 - BAND))),
   ];
   for (const { zone } of zones) {
     const from = DateTime.fromObject({ year, month: 1, day: 1 }, { zone });
     const to = DateTime.fromObject({ year: year + 1, month: 1, day: 1 }, { zone });
     if (!from.isValid || !to.isValid) continue;
     conditions.push(
-      and(
-        eq(events.timeZone, zone),
-        gt(events.startsAt, new Date(from.toMillis() - 1)),
-        lt(events.startsAt, to.toJSDate()),
-      ),
+      and(eq(e.timeZone, zone), gt(e.startsAt, new Date(from.toMillis() - 1)), lt(e.startsAt, to.toJSDate())),
     );
   }
   return or(...conditions) as SQL;
@@ -72,26 +71,23 @@ async function yearCondition(db: Db, year: number, base: SQL[]): Promise<SQL> {
 function filters(f: ArchiveSearch): SQL[] {
   // The unary + keeps the unranked page on events_status_starts (already in page order)
   // instead of events_status_ends followed by a sort of the whole archive.
-  const out: SQL[] = [eq(events.status, "published"), sql`+${events.endsAt} <= ${f.now.getTime()}`];
-  if (f.format) out.push(eq(events.format, f.format));
+  const out: SQL[] = [eq(e.status, "published"), sql`+${e.endsAt} <= ${f.now.getTime()}`];
+  if (f.format) out.push(eq(e.format, f.format));
   if (f.topic) {
     out.push(
-      inArray(
-        events.id,
-        sql`(SELECT et.event_id FROM event_topics et JOIN topics t ON t.id = et.topic_id WHERE t.slug = ${f.topic})`,
-      ),
+      inArray(e.id, sql`(SELECT ${et.eventId} FROM ${et} WHERE ${et.topicId} = ${topicIdOfSlug(f.topic)})`),
     );
   }
   if (f.person) {
     out.push(
       inArray(
-        events.id,
-        sql`(SELECT ep.event_id FROM event_people ep JOIN people p ON p.id = ep.person_id WHERE p.slug = ${f.person})`,
+        e.id,
+        sql`(SELECT ${ep.eventId} FROM ${ep} WHERE ${ep.personId} = ${personIdOfSlug(f.person)})`,
       ),
     );
   }
   if (f.hasRecording !== undefined) {
-    const exists = sql`EXISTS (SELECT 1 FROM recordings r WHERE r.event_id = "events"."id" AND ${publishedRecording(f.now)})`;
+    const exists = sql`EXISTS (SELECT 1 FROM recordings r WHERE r.event_id = ${e.id} AND ${publishedRecording(f.now)})`;
     out.push(f.hasRecording ? exists : sql`NOT ${exists}`);
   }
   return out;
@@ -112,12 +108,12 @@ export async function searchArchive(db: Db, f: ArchiveSearch): Promise<ArchivePa
     where.push(sql`"archive_fts" MATCH ${match}`);
     if (cursor?.kind === "ranked") {
       where.push(
-        sql`(${score} > ${cursor.score} OR (${score} = ${cursor.score} AND "events"."id" > ${cursor.id}))`,
+        sql`(${score} > ${cursor.score} OR (${score} = ${cursor.score} AND ${e.id} > ${cursor.id}))`,
       );
     }
   } else if (cursor?.kind === "date") {
     const at = new Date(cursor.at);
-    where.push(or(lt(events.startsAt, at), and(eq(events.startsAt, at), lt(events.id, cursor.id))) as SQL);
+    where.push(or(lt(e.startsAt, at), and(eq(e.startsAt, at), lt(e.id, cursor.id))) as SQL);
   }
   // CROSS JOIN fixes the loop order (SQLite never reorders it): the full-text query runs once
   // and drives the join, instead of once per past event with a rowid probe (seconds at 5,000).
@@ -125,14 +121,14 @@ export async function searchArchive(db: Db, f: ArchiveSearch): Promise<ArchivePa
   // snippets are built for its rows only: building them inside the sorted query would build one
   // for every match before the sort (seconds instead of milliseconds at 5,000 events).
   const rows = await db.all<PageRow>(sql`WITH page AS MATERIALIZED (
-      SELECT "events"."rowid" AS rid, "events"."id" AS id, "events"."starts_at" AS at, ${ranked ? score : sql`0`} AS score
-      FROM ${ranked ? sql`"archive_fts" CROSS JOIN "events" ON "events"."rowid" = "archive_fts"."rowid"` : sql`"events"`}
+      SELECT ${e.rid} AS rid, ${e.id} AS id, ${e.startsAt} AS at, ${ranked ? score : sql`0`} AS score
+      FROM ${ranked ? sql`"archive_fts" CROSS JOIN ${e} ON ${e.rid} = "archive_fts"."rowid"` : e}
       WHERE ${and(...where)}
       ORDER BY ${ranked ? sql`score, id` : sql`at DESC, id DESC`}
       LIMIT ${f.limit + 1})
     SELECT page.id AS id, page.at AS at, page.score AS score, ${archiveDoc(f.now)} AS doc,
       ${ranked ? snippet : sql`NULL`} AS snip
-    FROM page CROSS JOIN "events" ON "events"."rowid" = page.rid
+    FROM page CROSS JOIN ${e} ON ${e.rid} = page.rid
     ${ranked ? sql`CROSS JOIN "archive_fts" ON "archive_fts"."rowid" = page.rid AND "archive_fts" MATCH ${match}` : sql``}
     ORDER BY ${ranked ? sql`page.score, page.id` : sql`page.at DESC, page.id DESC`}`);
   const page = rows.slice(0, f.limit);

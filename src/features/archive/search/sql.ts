@@ -1,4 +1,13 @@
 import { type SQL, sql } from "drizzle-orm";
+import { briefRows as b, briefSlug } from "../../briefs/index.js";
+import {
+  eventRows as e,
+  eventBriefRows as eb,
+  eventPersonRows as ep,
+  eventTopicRows as et,
+} from "../../events/index.js";
+import { personRows as p } from "../../people/index.js";
+import { topicRows as t } from "../../topics/index.js";
 
 /**
  * bm25 weights in the table's column order: title, summary, description, speakers, briefs,
@@ -28,28 +37,30 @@ export const publishedRecording = (now: Date): SQL =>
  */
 export function archiveDoc(now: Date): SQL<string> {
   return sql<string>`json_object(
-    'id', "events"."id", 'slug', "events"."slug", 'title', "events"."title",
-    'summary', "events"."summary", 'format', "events"."format", 'status', "events"."status",
-    'startsAt', "events"."starts_at", 'endsAt', "events"."ends_at", 'timeZone', "events"."time_zone",
+    'id', ${e.id}, 'slug', ${e.slug}, 'title', ${e.title},
+    'summary', ${e.summary}, 'format', ${e.format}, 'status', ${e.status},
+    'startsAt', ${e.startsAt}, 'endsAt', ${e.endsAt}, 'timeZone', ${e.timeZone},
     'topics', json((SELECT json_group_array(json_object('slug', x.slug, 'name', x.name)) FROM
-      (SELECT t.slug, t.name FROM event_topics et JOIN topics t ON t.id = et.topic_id
-       WHERE et.event_id = "events"."id" ORDER BY t.name) x)),
+      (SELECT ${t.slug} AS slug, ${t.name} AS name FROM ${et} JOIN ${t} ON ${t.id} = ${et.topicId}
+       WHERE ${et.eventId} = ${e.id} ORDER BY ${t.name}) x)),
     'speakers', json((SELECT json_group_array(json_object('slug', x.slug, 'name', x.name, 'title', x.title,
         'affiliation', x.affiliation, 'role', x.role)) FROM
-      (SELECT p.slug, p.name, p.title, p.affiliation, ep.role FROM event_people ep
-       JOIN people p ON p.id = ep.person_id WHERE ep.event_id = "events"."id" ORDER BY ep.position) x)),
+      (SELECT ${p.slug} AS slug, ${p.name} AS name, ${p.title} AS title, ${p.affiliation} AS affiliation,
+         ${ep.role} AS role FROM ${ep} JOIN ${p} ON ${p.id} = ${ep.personId}
+       WHERE ${ep.eventId} = ${e.id} ORDER BY ${ep.position}) x)),
     'briefs', json((SELECT json_group_array(json_object('slug', x.slug, 'title', x.title, 'kind', x.kind,
         'url', x.url, 'publishedOn', x.published_on, 'relation', x.relation)) FROM
-      (SELECT b.slug, b.title, b.kind, b.url, b.published_on, eb.relation FROM event_briefs eb
-       JOIN briefs b ON b.id = eb.brief_id WHERE eb.event_id = "events"."id" ORDER BY eb.position) x)),
+      (SELECT ${b.slug} AS slug, ${b.title} AS title, ${b.kind} AS kind, ${b.url} AS url,
+         ${b.publishedOn} AS published_on, ${eb.relation} AS relation FROM ${eb} JOIN ${b} ON ${b.id} = ${eb.briefId}
+       WHERE ${eb.eventId} = ${e.id} ORDER BY ${eb.position}) x)),
     'recordings', json((SELECT json_group_array(json_object('kind', r.kind, 'provider', r.provider,
         'url', r.url, 'title', r.title, 'durationSeconds', r.duration_seconds, 'demo', r.demo,
         'publishedAt', r.published_at,
         'chapters', json((SELECT json_group_array(json_object('startSeconds', y.start_seconds,
             'title', y.title, 'brief', y.brief)) FROM
-          (SELECT c.start_seconds, c.title, (SELECT b.slug FROM briefs b WHERE b.id = c.brief_id) AS brief
+          (SELECT c.start_seconds, c.title, ${briefSlug(sql`c.brief_id`)} AS brief
            FROM recording_chapters c WHERE c.recording_id = r.id ORDER BY c.position) y))))
-      FROM (SELECT * FROM recordings r WHERE r.event_id = "events"."id" AND ${publishedRecording(now)}
+      FROM (SELECT * FROM recordings r WHERE r.event_id = ${e.id} AND ${publishedRecording(now)}
             ORDER BY r.position, r.id) r))
   )`;
 }
