@@ -1,9 +1,9 @@
 import { createRequire } from "node:module";
-import type { Client, InArgs, InStatement, InValue, ResultSet, Row, TransactionMode } from "@libsql/client";
+import type { Client, InArgs, InStatement, ResultSet, TransactionMode } from "@libsql/client";
 import { LibsqlError } from "@libsql/client";
 import { GroupCommitter } from "./group-commit.js";
 import { asBatchError, asLibsqlError as toLibsqlError, transactionClosed } from "./local-errors.js";
-import { namedColumns, rowPrototype, toRow } from "./local-rows.js";
+import { namedColumns, resultSet, rowPrototype, toParams, toRow } from "./local-rows.js";
 
 /**
  * The embedded database's client: the same libsql engine @libsql/client's file client drives,
@@ -254,55 +254,6 @@ export class LocalClient
   private check() {
     if (this.closed) throw new LibsqlError("The client is closed", "CLIENT_CLOSED");
   }
-}
-
-function toParams(args: InArgs | undefined): unknown[] {
-  if (args === undefined) return [];
-  if (!Array.isArray(args)) throw new TypeError("named arguments are not supported by the local client");
-  return args.map(toSql);
-}
-
-/** The conversions @libsql/client makes, so values round-trip the same way on both clients. */
-function toSql(value: InValue): unknown {
-  switch (typeof value) {
-    case "number":
-      if (!Number.isFinite(value)) throw new RangeError("Only finite numbers can be passed as arguments");
-      return value;
-    case "boolean":
-      return value ? 1 : 0;
-    case "string":
-    case "bigint":
-      return value;
-    default:
-      if (value === null) return null;
-      if (value instanceof Date) return value.valueOf();
-      if (value instanceof ArrayBuffer) return Buffer.from(value);
-      if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-      throw new TypeError(`Unsupported value: ${String(value)}`);
-  }
-}
-
-function resultSet(
-  columns: string[],
-  columnTypes: string[],
-  rows: Row[],
-  rowsAffected: number,
-  lastInsertRowid?: bigint,
-): ResultSet {
-  return {
-    columns,
-    columnTypes,
-    rows,
-    rowsAffected,
-    lastInsertRowid,
-    toJSON: () => ({
-      columns,
-      columnTypes,
-      rows,
-      rowsAffected,
-      lastInsertRowid: lastInsertRowid?.toString(),
-    }),
-  };
 }
 
 /** The engine's errors become LibsqlErrors (as @libsql/client maps them); ours pass as they are. */

@@ -1,4 +1,4 @@
-import type { Row } from "@libsql/client";
+import type { InArgs, InValue, ResultSet, Row } from "@libsql/client";
 
 /*
  * Result rows of LocalClient (local-client.ts), shaped like @libsql/client's so drizzle and
@@ -61,4 +61,54 @@ export function toRow(values: unknown[], named: [string, number][], proto: objec
   Object.defineProperty(row, VALUES, { value: values });
   for (const [name, i] of named) row[name] = values[i];
   return row as unknown as Row;
+}
+
+/** Positional arguments converted as @libsql/client converts them. */
+export function toParams(args: InArgs | undefined): unknown[] {
+  if (args === undefined) return [];
+  if (!Array.isArray(args)) throw new TypeError("named arguments are not supported by the local client");
+  return args.map(toSql);
+}
+
+/** The conversions @libsql/client makes, so values round-trip the same way on both clients. */
+function toSql(value: InValue): unknown {
+  switch (typeof value) {
+    case "number":
+      if (!Number.isFinite(value)) throw new RangeError("Only finite numbers can be passed as arguments");
+      return value;
+    case "boolean":
+      return value ? 1 : 0;
+    case "string":
+    case "bigint":
+      return value;
+    default:
+      if (value === null) return null;
+      if (value instanceof Date) return value.valueOf();
+      if (value instanceof ArrayBuffer) return Buffer.from(value);
+      if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      throw new TypeError(`Unsupported value: ${String(value)}`);
+  }
+}
+
+export function resultSet(
+  columns: string[],
+  columnTypes: string[],
+  rows: Row[],
+  rowsAffected: number,
+  lastInsertRowid?: bigint,
+): ResultSet {
+  return {
+    columns,
+    columnTypes,
+    rows,
+    rowsAffected,
+    lastInsertRowid,
+    toJSON: () => ({
+      columns,
+      columnTypes,
+      rows,
+      rowsAffected,
+      lastInsertRowid: lastInsertRowid?.toString(),
+    }),
+  };
 }
