@@ -25,6 +25,7 @@ import {
 } from "./features/registrations/index.js";
 import { reminderRoutes } from "./features/reminders/index.js";
 import { topicRoutes } from "./features/topics/index.js";
+import { bodyLimits } from "./lib/body-limits.js";
 import { type AppEnv, notFoundHandler, onError, requestContext } from "./lib/http.js";
 import { buildOpenApi } from "./lib/openapi.js";
 
@@ -40,6 +41,7 @@ export function createApp(deps: Deps) {
       onDone: (c, ms) => metrics.record(c.req.method, c.req.routePath, c.res.status, ms),
     }),
     secureHeaders(),
+    bodyLimits,
   );
   app.onError(onError);
   app.notFound(notFoundHandler);

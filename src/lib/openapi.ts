@@ -112,6 +112,13 @@ export function buildOpenApi(
         content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
       };
     }
+    // Every write is under a body limit (src/lib/body-limits.ts), whatever the route.
+    if (method !== "get" && method !== "head") {
+      responses["413"] ??= {
+        description: "The body is larger than this route accepts",
+        content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+      };
+    }
     paths[oaPath] ??= {};
     paths[oaPath][method] = {
       operationId: `${method}${oaPath.replace(/[{}]/g, "").replace(/[/-](\w)/g, (_, ch: string) => ch.toUpperCase())}`,

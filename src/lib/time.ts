@@ -63,6 +63,11 @@ export function localView(at: Date, zone: string): LocalView {
 }
 
 /** ISO 8601 UTC with a Z and no milliseconds, the form every API response uses. */
+/** The range of a JavaScript Date: a decoded number outside it must never reach a query. */
+export const MAX_INSTANT_MS = 8.64e15;
+export const isInstantMs = (n: unknown): n is number =>
+  typeof n === "number" && Number.isSafeInteger(n) && Math.abs(n) <= MAX_INSTANT_MS;
+
 export function isoUtc(at: Date): string {
   return at.toISOString().replace(/\.\d{3}Z$/, "Z");
 }

@@ -28,27 +28,39 @@ export function withDoc<T extends object>(mw: T, meta: DocMeta): T {
   return Object.assign(mw, { [DOC]: meta });
 }
 
+/**
+ * At most this many field errors in one answer, each field name cut to 200 characters: a body
+ * of 5 MB of unknown keys must not come back as a 36 MB error. The first errors name the fields.
+ */
+export const MAX_FIELD_ERRORS = 20;
+const MAX_FIELD_NAME = 200;
+
 export function zodIssuesToErrors(error: z.ZodError, target: string): FieldError[] {
   const errors: FieldError[] = [];
+  const name = (field: string) =>
+    field.length > MAX_FIELD_NAME ? `${field.slice(0, MAX_FIELD_NAME)}…` : field;
   for (const issue of error.issues) {
+    if (errors.length > MAX_FIELD_ERRORS) break;
     const base = issue.path.map(String).join(".");
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) {
-        errors.push({ field: base ? `${base}.${key}` : key, message: "is not a known field" });
+      for (const key of issue.keys.slice(0, MAX_FIELD_ERRORS + 1)) {
+        errors.push({ field: name(base ? `${base}.${key}` : key), message: "is not a known field" });
       }
       continue;
     }
-    errors.push({ field: base || target, message: issue.message });
+    errors.push({ field: name(base || target), message: issue.message.slice(0, 500) });
   }
   return errors;
 }
 
-export function validationProblem(errors: FieldError[]): Problem {
+export function validationProblem(all: FieldError[]): Problem {
+  const errors = all.slice(0, MAX_FIELD_ERRORS);
+  const more = all.length > MAX_FIELD_ERRORS ? "; and more" : "";
   return new Problem({
     status: 422,
     kind: "validation",
     title: "Invalid request",
-    detail: errors.map((e) => `${e.field}: ${e.message}`).join("; "),
+    detail: errors.map((e) => `${e.field}: ${e.message}`).join("; ") + more,
     errors,
   });
 }

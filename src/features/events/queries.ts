@@ -2,6 +2,7 @@ import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, lte, or, type SQL
 import type { Db } from "../../db/client.js";
 import { eventBriefs, eventPeople, events, eventTopics } from "../../db/schema.js";
 import { invalidField } from "../../lib/problem.js";
+import { isInstantMs } from "../../lib/time.js";
 import { briefCard } from "../briefs/index.js";
 import { personCard } from "../people/index.js";
 import { topicCard, topicIdOfSlug, topicSortKey } from "../topics/index.js";
@@ -155,7 +156,7 @@ export function encodeCursor(c: Cursor): string {
 function decodeCursor(raw: string): Cursor {
   try {
     const [s, i] = JSON.parse(atob(raw.replace(/-/g, "+").replace(/_/g, "/"))) as [unknown, unknown];
-    if (typeof s === "number" && typeof i === "string") return { s, i };
+    if (isInstantMs(s) && typeof i === "string" && i.length <= 100) return { s, i };
   } catch {
     // fall through to the problem below
   }

@@ -1,4 +1,5 @@
 import { invalidField } from "../../../lib/problem.js";
+import { isInstantMs } from "../../../lib/time.js";
 
 /**
  * Keyset cursors of the archive search. Ranked pages continue after (score, id): bm25 is a
@@ -32,6 +33,6 @@ export function decodeSearchCursor(raw: string, ranked: boolean): SearchCursor {
   }
   // A cursor of a text search continues only a text search, and the other way round.
   if (kind === "r" && ranked) return { kind: "ranked", score: value, id };
-  if (kind === "d" && !ranked && Number.isSafeInteger(value)) return { kind: "date", at: value, id };
+  if (kind === "d" && !ranked && isInstantMs(value)) return { kind: "date", at: value, id };
   throw invalidField("cursor", "belongs to a different search (with or without q)");
 }
