@@ -18,19 +18,18 @@ const UPLOAD_LIMIT = 6 * 1024 * 1024;
 const PUBLIC_REGISTRATION = /^\/api\/v1\/events\/[^/]+\/registrations$/;
 const ATTENDANCE = /^\/api\/v1\/events\/[^/]+\/attendance$/;
 
-const limited = (maxSize: number): MiddlewareHandler<AppEnv> =>
-  bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new Problem({
-        status: 413,
-        kind: "payload-too-large",
-        title: "Payload too large",
-        detail: `The request body must be at most ${maxSize / 1024} KiB.`,
-        errors: [{ field: "body", message: `is larger than ${maxSize / 1024} KiB` }],
-      });
-    },
+function tooLarge(maxSize: number): never {
+  throw new Problem({
+    status: 413,
+    kind: "payload-too-large",
+    title: "Payload too large",
+    detail: `The request body must be at most ${maxSize / 1024} KiB.`,
+    errors: [{ field: "body", message: `is larger than ${maxSize / 1024} KiB` }],
   });
+}
+
+const limited = (maxSize: number): MiddlewareHandler<AppEnv> =>
+  bodyLimit({ maxSize, onError: () => tooLarge(maxSize) });
 
 const byLimit = new Map<number, MiddlewareHandler<AppEnv>>();
 const middlewareFor = (maxSize: number) => {
@@ -48,7 +47,18 @@ export function limitFor(method: string, path: string): number {
   return DEFAULT_BODY_LIMIT;
 }
 
+/**
+ * Content-Length decides most requests without touching `c.req.raw.body` (on the Node server
+ * that alone builds a web ReadableStream per request: registrations fell from 0.59 to 0.33 of
+ * the bare-insert baseline). Anything else is counted as it streams.
+ */
 export const bodyLimits: MiddlewareHandler<AppEnv> = (c, next) => {
   if (c.req.method === "GET" || c.req.method === "HEAD") return next();
-  return middlewareFor(limitFor(c.req.method, c.req.path))(c, next);
+  const max = limitFor(c.req.method, c.req.path);
+  const length = c.req.header("content-length");
+  if (length !== undefined && c.req.header("transfer-encoding") === undefined) {
+    return Number(length) <= max ? next() : tooLarge(max);
+  }
+  // Chunked, or a Request built in process (tests, workerd) whose length is not a header.
+  return middlewareFor(max)(c, next);
 };
