@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Scope } from "../db/schema.js";
 import type { Deps } from "../deps.js";
+import { withoutValues } from "./log.js";
 import { Problem } from "./problem.js";
 
 /** Who is calling: the API key behind a staff request. */
@@ -104,8 +105,8 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
   }
   c.get("deps")?.log("error", "unhandled error", {
     requestId: c.get("requestId"),
-    error: err.message,
-    stack: err.stack,
+    error: withoutValues(err.message),
+    stack: withoutValues(err.stack),
   });
   return problemResponse(
     c,

@@ -15,3 +15,12 @@ export function jsonLogger(
 }
 
 export const silentLogger: Logger = () => {};
+
+/**
+ * An error's text without the values it was given: drizzle puts a failed query's parameters
+ * (names, e-mail addresses, answers) after "params:" in its message, and the stack repeats the
+ * message. The SQL text stays, so the failing statement can still be found.
+ */
+export function withoutValues(text: string | undefined): string | undefined {
+  return text?.replace(/\nparams: [^\n]*/g, "\nparams: [not logged]");
+}

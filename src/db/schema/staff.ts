@@ -7,6 +7,7 @@ export const SCOPES = [
   "registrations:read",
   "registrations:write",
   "archive:write",
+  "metrics:read",
   "admin",
 ] as const;
 export type Scope = (typeof SCOPES)[number];

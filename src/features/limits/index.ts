@@ -2,4 +2,4 @@
  * Limits: per-client budgets counted in the database (owns `rate_limits`), shared by every
  * process and Worker isolate.
  */
-export { clientAddress, pruneRateLimits, rateLimitRegistrations } from "./rate-limit.js";
+export { budgetKey, clientAddress, pruneRateLimits, rateLimitRegistrations } from "./rate-limit.js";

@@ -23,6 +23,26 @@ export function clientAddress(c: Context<AppEnv>): string {
 }
 
 /**
+ * The budget a client address counts against: the address itself for IPv4, its /64 for IPv6
+ * (one subscriber gets a whole /64, so each of its 2^64 addresses must not be a fresh budget).
+ */
+export function budgetKey(address: string): string {
+  if (!address.includes(":")) return address;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  const [head = "", tail = ""] = address.split("%")[0]!.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = address.includes("::")
+    ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (g || "0").replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}
+
+/**
  * Registrations per client address per minute, counted in the database so every process (and
  * every Worker isolate) shares the same budget. One upsert per request.
  */
@@ -32,7 +52,7 @@ export const rateLimitRegistrations: MiddlewareHandler<AppEnv> = async (c, next)
   if (limit === 0) return next();
   const now = clock.now().getTime();
   const window = Math.floor(now / WINDOW_MS);
-  const key = `registration:${clientAddress(c)}`;
+  const key = `registration:${budgetKey(clientAddress(c))}`;
   const [row] = await db.all<{ count: number }>(sql`
     INSERT INTO rate_limits (key, window, count) VALUES (${key}, ${window}, 1)
     ON CONFLICT (key, window) DO UPDATE SET count = count + 1

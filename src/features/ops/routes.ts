@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
+import { requireScope } from "../../lib/access.js";
 import type { AppEnv } from "../../lib/http.js";
 import { Problem } from "../../lib/problem.js";
 import { describe } from "../../lib/validate.js";
@@ -38,9 +39,11 @@ export function opsRoutes(metrics: Metrics) {
       "/metrics",
       describe({
         summary: "Prometheus metrics",
+        description: "Request counts and latencies by route: not public (they show what is used and when)",
         tags: ["Operations"],
         responses: { 200: { description: "Metrics in text format", contentType: "text/plain" } },
       }),
+      requireScope("metrics:read"),
       (c) => c.text(metrics.render(), 200, { "Content-Type": "text/plain; version=0.0.4" }),
     );
 }
