@@ -9,6 +9,15 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const testTimeout = 30_000;
 
 /**
+ * Tests live by subject (test/events, test/registrations, ...); the file name says where one runs:
+ * `x.test.ts` on every engine, `x.node.test.ts` on Node only, `x.workers.test.ts` in workerd
+ * only, and tests that need a system package are named for it and run on Node:
+ * `x.chromium.test.ts` (Debian's chromium), `x.khal.test.ts` (python3-icalendar and khal).
+ */
+const nodeOnly = ["test/**/*.node.test.ts", "test/**/*.chromium.test.ts", "test/**/*.khal.test.ts"];
+const workersOnly = "test/**/*.workers.test.ts";
+
+/**
  * One suite, four engines: the integration tests run on Node against in-memory libsql through
  * LocalClient (`node`, the client the server uses for files), through the real @libsql/client
  * (the client of every remote database) on `:memory:` and on a temporary file, and inside
@@ -28,12 +37,8 @@ export default defineConfig({
           name: "node",
           environment: "node",
           testTimeout,
-          include: [
-            "test/unit/**/*.test.ts",
-            "test/integration/**/*.test.ts",
-            "test/node/**/*.test.ts",
-            "test/browser/**/*.test.ts",
-          ],
+          include: ["test/**/*.test.ts"],
+          exclude: [workersOnly],
         },
       },
       {
@@ -43,7 +48,8 @@ export default defineConfig({
           isolate: false,
           environment: "node",
           testTimeout,
-          include: ["test/integration/**/*.test.ts"],
+          include: ["test/**/*.test.ts"],
+          exclude: [...nodeOnly, workersOnly],
         },
       },
       {
@@ -54,7 +60,8 @@ export default defineConfig({
           environment: "node",
           testTimeout,
           globalSetup: ["./test/support/db.libsql-client-file.setup.ts"],
-          include: ["test/integration/**/*.test.ts"],
+          include: ["test/**/*.test.ts"],
+          exclude: [...nodeOnly, workersOnly],
         },
       },
       {
@@ -76,7 +83,8 @@ export default defineConfig({
         test: {
           name: "workers",
           testTimeout,
-          include: ["test/integration/**/*.test.ts", "test/workers/**/*.test.ts"],
+          include: ["test/**/*.test.ts"],
+          exclude: nodeOnly,
         },
       },
     ],

@@ -1,16 +1,11 @@
-import { type ChildProcess, fork } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { sql } from "drizzle-orm";
 import { createTransport } from "nodemailer";
-import { createApp } from "../src/app.js";
 import { parseConfig } from "../src/config.js";
-import { sqlAll, sqlBatch } from "../src/db/batch.js";
+import { sqlAll } from "../src/db/batch.js";
 import type { Deps, Mailer, MailMessage } from "../src/deps.js";
 import { createApiKey } from "../src/features/auth/service.js";
 import { calendarLinks } from "../src/features/calendar/links.js";
@@ -18,12 +13,20 @@ import { SEND_CONCURRENCY } from "../src/features/outbox/dispatcher.js";
 import { composeReminder } from "../src/features/reminders/content.js";
 import { runDueWork } from "../src/jobs/due-work.js";
 import { SettableClock } from "../src/lib/clock.js";
-import type { Logger } from "../src/lib/log.js";
 import { cryptoTokens } from "../src/lib/tokens.js";
 import { toNodemailer } from "../src/mail/compose.js";
 import { smtpMailer, smtpTransportOptions } from "../src/mail/smtp.js";
 import { openNodeDb } from "../src/runtime/node-deps.js";
 import type { BenchContext, Measurement } from "./benchmarks.js";
+import {
+  countingLogger,
+  eventWithRegistrants,
+  MAIL_FROM,
+  PUBLIC_URL,
+  TIME_ZONE,
+  TITLE,
+} from "./mail-setup.js";
+import { meter, p99, sink } from "./mail-sink.js";
 
 /**
  * Issue 5: reminders for an event with N confirmed registrants, fanned out and delivered to an
@@ -39,148 +42,8 @@ import type { BenchContext, Measurement } from "./benchmarks.js";
  * follow N: compare the reminders-2000 row with reminders (10,000).
  */
 
-const HOST = "127.0.0.1";
-const SINK = fileURLToPath(new URL("./smtp-sink.ts", import.meta.url));
-const PUBLIC_URL = "https://events.example.org";
-const MAIL_FROM = "Convene <events@example.org>";
-const TITLE = "Ukraine's critical choice: Pursue peace or fight on";
-const TIME_ZONE = "America/New_York";
 /** Unmeasured messages first on both sides, so neither is timed while the JIT is still cold. */
 const WARMUP_MESSAGES = 1000;
-
-// A full collection before each measured part, so its starting heap is not last run's garbage.
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
-
-// ---------------------------------------------------------------------------------------------
-// The counting server
-
-export interface Sink {
-  url: string;
-  /** Zeroes the counters; returns the server's CPU time so far (ms). */
-  reset(): Promise<number>;
-  count(): Promise<{ count: number; bytes: number; cpuMs: number }>;
-  /** Resolves once the server has accepted `n` messages since the last reset (or at the timeout). */
-  reached(n: number, ms: number): Promise<{ count: number; bytes: number; cpuMs: number; reached: boolean }>;
-  stop(): Promise<void>;
-}
-
-type SinkReply = { op: string; count: number; bytes: number; cpuMs: number; port?: number };
-
-async function startSink(): Promise<Sink> {
-  const child: ChildProcess = fork(SINK, [], {
-    execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const replies: ((m: SinkReply) => void)[] = [];
-  child.on("message", (m: SinkReply) => replies.shift()?.(m));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const next = (message?: Record<string, unknown>) =>
-    new Promise<SinkReply>((resolve, reject) => {
-      const onExit = () => reject(new Error("the SMTP sink exited"));
-      child.once("exit", onExit);
-      replies.push((m) => {
-        child.off("exit", onExit);
-        resolve(m);
-      });
-      if (message) child.send(message);
-    });
-  const ready = await Promise.race([
-    next(),
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error("the SMTP sink did not start in 30 s")), 30_000).unref(),
-    ),
-  ]);
-  if (ready.op !== "ready" || !ready.port) throw new Error(`the SMTP sink said ${JSON.stringify(ready)}`);
-  return {
-    url: `smtp://${HOST}:${ready.port}`,
-    async reset() {
-      return (await next({ op: "reset" })).cpuMs;
-    },
-    async count() {
-      const { count, bytes, cpuMs } = await next({ op: "count" });
-      return { count, bytes, cpuMs };
-    },
-    async reached(n, ms) {
-      const r = await next({ op: "await", n, ms });
-      return { count: r.count, bytes: r.bytes, cpuMs: r.cpuMs, reached: r.op === "reached" };
-    },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
-        await exited;
-      }
-    },
-  };
-}
-
-/** One sink per bench run, stopped when the run's benchmarks are done. */
-export function sink(ctx: BenchContext): Promise<Sink> {
-  return ctx.fixture("smtp-sink", async () => {
-    const s = await startSink();
-    ctx.cleanup(() => s.stop());
-    return s;
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Measuring
-
-/**
- * Watches the measured part of a run: peak heapUsed and RSS over their starting values (sampled
- * every 100 ms), what is still on the heap after a full GC at the end (a leak would show here,
- * garbage not collected yet does not), the CPU use of this process (all its threads) and of the
- * SMTP server as a share of one core, and how busy this process's event loop was (which side
- * was the bottleneck).
- */
-async function meter(server: Sink) {
-  gc();
-  const serverCpu = await server.reset();
-  const start = process.memoryUsage();
-  const cpu = process.cpuUsage();
-  const loop = performance.eventLoopUtilization();
-  const started = performance.now();
-  let heap = start.heapUsed;
-  let rss = start.rss;
-  const sample = () => {
-    const m = process.memoryUsage();
-    heap = Math.max(heap, m.heapUsed);
-    rss = Math.max(rss, m.rss);
-  };
-  const timer = setInterval(sample, 100);
-  return {
-    started,
-    /** After the run, with the server's last reply. */
-    stop(got: { cpuMs: number }) {
-      const ms = performance.now() - started;
-      clearInterval(timer);
-      sample();
-      const used = process.cpuUsage(cpu);
-      const busy = performance.eventLoopUtilization(loop).utilization;
-      gc();
-      const mb = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
-      const pct = (cpuMs: number) => Math.round((cpuMs / ms) * 100);
-      return {
-        seconds: Math.round(ms / 10) / 100,
-        peakHeapGrowthMb: mb(heap - start.heapUsed),
-        peakRssGrowthMb: mb(rss - start.rss),
-        heapAfterGcGrowthMb: mb(process.memoryUsage().heapUsed - start.heapUsed),
-        cpuPercent: pct((used.user + used.system) / 1000),
-        eventLoopBusyPercent: Math.round(busy * 100),
-        serverCpuPercent: pct(got.cpuMs - serverCpu),
-      };
-    },
-  };
-}
-
-function p99(latencies: Float64Array, n: number): number {
-  const sorted = latencies.subarray(0, n).slice().sort();
-  const v = sorted[Math.min(n - 1, Math.floor(n * 0.99))] ?? 0;
-  return Math.round(v * 100) / 100;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Baseline: nodemailer alone
 
 /**
  * A reminder as our renderer writes it (same template, title, times, link shapes and headers),
@@ -324,79 +187,6 @@ export async function nodemailerBaseline(ctx: BenchContext, n: number): Promise<
 
 // ---------------------------------------------------------------------------------------------
 // Ours: runDueWork, fan-out to delivery
-
-interface Audience {
-  eventId: string;
-  reminderId: string;
-  /** A moment after the reminder's due instant and before the start. */
-  sendAt: Date;
-}
-
-/**
- * A published virtual event with one reminder (PT1H) and `n` confirmed registrants. The event is
- * created and published through the API (which plans the reminder); the attendees and their
- * registrations are inserted with SQL, as the registration path would leave them.
- */
-async function eventWithRegistrants(
-  deps: Deps,
-  adminKey: string,
-  tag: string,
-  startsAt: string,
-  n: number,
-): Promise<Audience> {
-  const app = createApp(deps);
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await app.request(path, {
-      method,
-      headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
-    return JSON.parse(text) as { id: string; slug: string };
-  };
-  const created = await call("POST", "/api/v1/events", {
-    title: TITLE,
-    format: "virtual",
-    startsAt,
-    timeZone: TIME_ZONE,
-    durationMinutes: 60,
-    joinUrl: "https://zoom.example.com/j/123456789",
-    reminders: ["PT1H"],
-  });
-  await call("POST", `/api/v1/events/${encodeURIComponent(created.slug)}/publish`);
-  const at = deps.clock.now().getTime();
-  await sqlBatch(deps.db, [
-    sql`INSERT INTO attendees (id, email, name, created_at, updated_at)
-        WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${n})
-        SELECT printf('att_%s_%06d', ${tag}, i), printf('%s-%06d@example.org', ${tag}, i),
-               'Attendee ' || i, ${at}, ${at} FROM k`,
-    sql`INSERT INTO registrations (id, event_id, attendee_id, status, answers, consent_at, created_at,
-                                   updated_at, confirmed_at, reminders_opt_out)
-        WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${n})
-        SELECT printf('reg_%s_%06d', ${tag}, i), ${created.id}, printf('att_%s_%06d', ${tag}, i),
-               'confirmed', '{}', ${at}, ${at}, ${at}, ${at}, 0 FROM k`,
-  ]);
-  const [plan] = await sqlAll<{ id: string; due_at: number }>(
-    deps.db,
-    sql`SELECT id, due_at FROM reminders WHERE event_id = ${created.id} AND status = 'scheduled'`,
-  );
-  if (!plan) throw new Error("publishing planned no reminder");
-  // Half an hour after the PT1H reminder's moment: due, and well before the start.
-  return { eventId: created.id, reminderId: plan.id, sendAt: new Date(Number(plan.due_at) + 1_800_000) };
-}
-
-/** Counts warnings and errors the app logs during a run; any is a benchmark error. */
-function countingLogger() {
-  const seen = { count: 0, first: "" };
-  const log: Logger = (level, msg, fields) => {
-    if (level === "warn" || level === "error") {
-      seen.count++;
-      seen.first ||= `${level}: ${msg} ${JSON.stringify(fields ?? {})}`.slice(0, 300);
-    }
-  };
-  return { log, seen };
-}
 
 /**
  * OURS: `n` reminders through the product path. runDueWork (as the scheduler calls it) claims

@@ -3,7 +3,7 @@
 
     <file> <METHOD> <UID> <SEQUENCE> <DTSTART in UTC> <DTEND in UTC> <STATUS>
 
-for CI to compare with test/golden/roundtrip.expected (written by test/unit/ics.test.ts from the
+for CI to compare with test/golden/roundtrip.expected (written by test/calendar/ics.node.test.ts from the
 fixtures, not from this script). Exits 1 when a file does not parse, a time has no zone, or the
 framing is wrong (CRLF endings, at most 75 octets a line). With --khal, also reads every file
 with khal (printics, in UTC) and fails when khal's instants differ from icalendar's.

@@ -17,7 +17,7 @@ import {
 
 /**
  * The builder, byte for byte. Regenerate the golden files only on purpose:
- *   UPDATE_GOLDEN=1 npx vitest run test/unit/ics.test.ts
+ *   UPDATE_GOLDEN=1 npx vitest run test/calendar/ics.node.test.ts
  * and review the diff like code.
  */
 const golden = (name: string) => fileURLToPath(new URL(`../golden/${name}`, import.meta.url));
