@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { sqlAll } from "../../../db/batch.js";
 import type { Db } from "../../../db/client.js";
 import { eventRows as e, eventsChangeCount, type Kept, stillHolds } from "../../events/index.js";
+import { toMatchQuery } from "./query.js";
 import { type ArchivePage, type ArchiveSearch, searchArchive } from "./search.js";
 
 /**
@@ -48,11 +49,15 @@ export async function archiveVersion(db: Db, now: Date): Promise<string> {
   return version;
 }
 
-export async function cachedSearchArchive(db: Db, f: ArchiveSearch): Promise<ArchivePage> {
-  const version = await archiveVersion(db, f.now);
-  const key = JSON.stringify([
+/**
+ * The cache key of a search: keyed by what the search reads of q (its MATCH expression, in lower
+ * case: the index folds case), so "ukraine", "Ukraine." and "ukraine!!" share one entry and a
+ * reader cannot force a miss per punctuation mark.
+ */
+export function searchCacheKey(version: string, f: ArchiveSearch): string {
+  return JSON.stringify([
     version,
-    f.q ?? "",
+    toMatchQuery(f.q)?.toLowerCase() ?? "",
     f.topic,
     f.person,
     f.year,
@@ -61,6 +66,11 @@ export async function cachedSearchArchive(db: Db, f: ArchiveSearch): Promise<Arc
     f.limit,
     f.cursor,
   ]);
+}
+
+export async function cachedSearchArchive(db: Db, f: ArchiveSearch): Promise<ArchivePage> {
+  const version = await archiveVersion(db, f.now);
+  const key = searchCacheKey(version, f);
   let cache = caches.get(db);
   if (!cache) {
     cache = new Map();
