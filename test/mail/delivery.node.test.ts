@@ -53,7 +53,21 @@ describe("registration emails over SMTP", () => {
       expect(r.parsed.text).toContain("You're registered for");
       expect(r.parsed.messageId).toMatch(/^<[0-9a-f]{32}@events\.example\.org>$/);
       const manage = linkToken(r.parsed.text!, "r")!;
-      expect(header(r, "List-Unsubscribe")).toBe(`<https://events.example.org/r/${manage}/unsubscribe>`);
+      // The header carries its own token: it stops reminders and opens nothing else.
+      const unsub = /^<https:\/\/events\.example\.org\/r\/([0-9a-z]+)\/unsubscribe>$/.exec(
+        header(r, "List-Unsubscribe") ?? "",
+      )?.[1];
+      expect(unsub).toBeDefined();
+      expect(unsub).not.toBe(manage);
+      expect(await findByToken(t.deps, unsub!, "manage")).toBeNull();
+      expect((await t.request("GET", `/r/${unsub}`)).status).toBe(404);
+      expect((await findByToken(t.deps, unsub!, "unsubscribe"))?.attendee.email).toBe(to(r));
+      const oneClick = await t.request("POST", `/r/${unsub}/unsubscribe`, {
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "List-Unsubscribe=One-Click",
+      });
+      expect(oneClick.status).toBe(200);
+      expect((await findByToken(t.deps, manage, "manage"))?.registration.remindersOptOut).toBe(true);
       expect(header(r, "List-Unsubscribe-Post")).toBe("List-Unsubscribe=One-Click");
       expect(r.parsed.html).toContain(`href="https://events.example.org/r/${manage}"`);
       const found = await findByToken(t.deps, manage, "manage");

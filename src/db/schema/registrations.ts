@@ -62,7 +62,7 @@ export const registrationCounts = sqliteTable("registration_counts", {
   waitlisted: integer("waitlisted").notNull().default(0),
 });
 
-export const TOKEN_KINDS = ["manage", "join", "feed"] as const;
+export const TOKEN_KINDS = ["manage", "join", "feed", "unsubscribe"] as const;
 
 /**
  * Capability tokens (manage page, personal join link, calendar feed). Only a key is stored:

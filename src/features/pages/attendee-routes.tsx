@@ -7,6 +7,7 @@ import {
   cancelByToken,
   eraseAttendee,
   findByToken,
+  findForUnsubscribe,
   type JoinDecision,
   loadManage,
   optOutReminders,
@@ -56,7 +57,7 @@ export const attendeeRoutes = new Hono<AppEnv>()
   .get("/r/:token/unsubscribe", pageHeaders, tokenPage, async (c) => {
     const { deps } = c.var;
     const token = c.req.param("token");
-    const found = await findByToken(deps, token, "manage");
+    const found = await findForUnsubscribe(deps, token);
     if (!found) return notFoundPage(c, "registration");
     const done = found.registration.remindersOptOut;
     return sendPage(

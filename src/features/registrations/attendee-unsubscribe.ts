@@ -4,11 +4,19 @@ import type { Deps } from "../../deps.js";
 import { findByToken } from "./service.js";
 
 /**
- * RFC 8058 one-click unsubscribe from reminders of one registration. Idempotent; the manage
- * token in the link is the authority, which is why the route needs no Origin.
+ * The registration an unsubscribe link acts on: an unsubscribe token (the List-Unsubscribe
+ * header of every email, which opens nothing else) or a manage token (the manage page's link).
+ */
+export async function findForUnsubscribe(deps: Deps, token: string) {
+  return (await findByToken(deps, token, "unsubscribe")) ?? (await findByToken(deps, token, "manage"));
+}
+
+/**
+ * RFC 8058 one-click unsubscribe from reminders of one registration. Idempotent; the token in
+ * the link is the authority, which is why the route needs no Origin.
  */
 export async function optOutReminders(deps: Deps, token: string) {
-  const found = await findByToken(deps, token, "manage");
+  const found = await findForUnsubscribe(deps, token);
   if (!found) return null;
   await deps.db
     .update(registrations)

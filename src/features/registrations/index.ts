@@ -8,7 +8,7 @@ export { type Availability, availability } from "./attendee-availability.js";
 export { eraseAttendee } from "./attendee-erase.js";
 export { applyJoin, type JoinDecision, resolveJoin } from "./attendee-join.js";
 export { cancelByToken, loadManage, type ManageView, requestFeedToken } from "./attendee-manage.js";
-export { optOutReminders } from "./attendee-unsubscribe.js";
+export { findForUnsubscribe, optOutReminders } from "./attendee-unsubscribe.js";
 export { promotionStatements, type RegistrationOutcome } from "./engine.js";
 export { personalFeedRoutes } from "./feed/calendar.js";
 export { resolveFeedJoin } from "./feed/join.js";

@@ -85,7 +85,7 @@ export async function registerForEvent(
 }
 
 /** The registration behind a manage token (or null), with its event and attendee. */
-export async function findByToken(deps: Deps, token: string, kind: "manage" | "join") {
+export async function findByToken(deps: Deps, token: string, kind: "manage" | "join" | "unsubscribe") {
   if (!/^[0-9a-z]{10,80}$/.test(token)) return null;
   const [row] = await deps.db
     .select({ registration: registrations, attendee: attendees })

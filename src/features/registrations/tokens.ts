@@ -19,13 +19,15 @@ export interface MessageTokens {
   reg: string;
   manage: string;
   join: string;
+  /** The List-Unsubscribe link's token: it can stop reminders and nothing else. */
+  unsub: string;
   /** 1: a recording notice, which carries no join link. */
   rec: 0 | 1;
 }
 
 /**
- * Manage and join tokens for a list of outgoing messages, minted at send time, as two
- * INSERT ... SELECT over the JSON list (one bound parameter whatever its length: D1 allows 100).
+ * Manage, join and unsubscribe tokens for a list of outgoing messages, minted at send time, as
+ * three INSERT ... SELECT over the JSON list (one bound parameter whatever its length: D1 allows 100).
  * A token is written only while its registration is live (attendee not erased; for `confirmed`,
  * also still confirmed); a join token only for a confirmed registration of a published online
  * event. The caller's read in the same batch sees whether each one was written (`tokenExists`).
@@ -44,6 +46,10 @@ export function messageTokenStatements(
   return [
     sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
         SELECT json_extract(q.value, '$.manage'), 'manage', r.id, ${now} FROM ${q} WHERE ${live}`,
+    // The List-Unsubscribe header travels further than the message (mail providers act on it):
+    // it carries its own token, which opens no manage page.
+    sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
+        SELECT json_extract(q.value, '$.unsub'), 'unsubscribe', r.id, ${now} FROM ${q} WHERE ${live}`,
     sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
         SELECT json_extract(q.value, '$.join'), 'join', r.id, ${now}
         FROM ${q}

@@ -68,8 +68,17 @@ async function renderReminderMessages(
   const { PUBLIC_URL } = deps.config;
   const now = deps.clock.now().getTime();
   const out: (Rendered | Error)[] = new Array(items.length);
-  const minted: { manage: { token: string; hash: string }; join: { token: string; hash: string } }[] = [];
-  const list: { i: number; reg: string; rem: string; rec: 0 | 1; manage: string; join: string }[] = [];
+  type Minted = { token: string; hash: string };
+  const minted: { manage: Minted; join: Minted; unsub: Minted }[] = [];
+  const list: {
+    i: number;
+    reg: string;
+    rem: string;
+    rec: 0 | 1;
+    manage: string;
+    join: string;
+    unsub: string;
+  }[] = [];
   for (const [i, { row }] of items.entries()) {
     const { registrationId, reminderId } = row.params;
     if (typeof registrationId !== "string" || typeof reminderId !== "string") {
@@ -78,15 +87,24 @@ async function renderReminderMessages(
     }
     const manage = await mintToken(deps);
     const join = await mintToken(deps);
-    minted[i] = { manage, join };
+    const unsub = await mintToken(deps);
+    minted[i] = { manage, join, unsub };
     const rec = row.template === "recording.available" ? 1 : 0;
-    list.push({ i, reg: registrationId, rem: reminderId, rec, manage: manage.hash, join: join.hash });
+    list.push({
+      i,
+      reg: registrationId,
+      rem: reminderId,
+      rec,
+      manage: manage.hash,
+      join: join.hash,
+      unsub: unsub.hash,
+    });
   }
   if (list.length === 0) return out;
 
   // `q` is the list, one row per message; tokens are minted only for a registration still
   // confirmed whose attendee is not erased.
-  const [, , factRows] = await sqlBatch(deps.db, [
+  const [, , , factRows] = await sqlBatch(deps.db, [
     ...messageTokenStatements(list, now, "confirmed"),
     sql`SELECT json_extract(q.value, '$.i') AS i, r.status, r.confirmed_at, r.reminders_opt_out, r.email, r.name,
                r.erased_at, r.event_id, ${eventValue(sql`r.event_id`, "status")} AS event_status,
@@ -172,7 +190,7 @@ async function renderReminderMessages(
       continue;
     }
     const manageUrl = `${PUBLIC_URL}/r/${manage.token}`;
-    const unsubscribeUrl = `${manageUrl}/unsubscribe`;
+    const unsubscribeUrl = `${PUBLIC_URL}/r/${minted[i]!.unsub.token}/unsubscribe`;
     const base = { orgName: deps.config.ORG_NAME, name: f.name, manageUrl, unsubscribeUrl };
     const content = recording
       ? composeRecordingNotice({

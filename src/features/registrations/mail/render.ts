@@ -73,8 +73,11 @@ async function renderRegistrationMessage(
   const now = deps.clock.now().getTime();
   const manage = await mintToken(deps);
   const join = await mintToken(deps);
-  const tokens = [{ i: 0, reg: registrationId, manage: manage.hash, join: join.hash, rec: 0 as const }];
-  const [, , rows] = await sqlBatch(deps.db, [
+  const unsub = await mintToken(deps);
+  const tokens = [
+    { i: 0, reg: registrationId, manage: manage.hash, join: join.hash, unsub: unsub.hash, rec: 0 as const },
+  ];
+  const [, , , rows] = await sqlBatch(deps.db, [
     ...messageTokenStatements(tokens, now, "any"),
     sql`SELECT r.status, r.updated_at AS registration_updated_at, r.confirmed_at, ${eventFactsJson(sql`r.event_id`)} AS event,
                ${queuedOtherThan(sql`'reg:' || r.id || ':invite:' || ${eventValue(sql`r.event_id`, "sequence")} || ':REQUEST'`, row.id)} AS newer_invite,
@@ -111,7 +114,7 @@ async function renderRegistrationMessage(
   const ev = found?.row;
 
   const manageUrl = `${PUBLIC_URL}/r/${manage.token}`;
-  const unsubscribeUrl = `${manageUrl}/unsubscribe`;
+  const unsubscribeUrl = `${PUBLIC_URL}/r/${unsub.token}/unsubscribe`;
   const content = composeContent({
     template,
     orgName: deps.config.ORG_NAME,
