@@ -1,6 +1,6 @@
 /**
  * The module rules of src/ (docs/ARCHITECTURE.md, "Modules"), checked by `npm run lint`.
- * test/features-lint.test.ts plants a violation of each in a copy of src/ and checks it fails.
+ * test/platform/module-rules.node.test.ts plants a violation of each in a copy of src/ and checks it fails.
  */
 const FEATURE = "^src/features/([^/]+)/";
 module.exports = {

@@ -24,7 +24,7 @@ const workersOnly = "test/**/*.workers.test.ts";
  * workerd against D1. `#test-db` picks the engine for the test-app factory.
  *
  * The two @libsql/client projects share modules between test files (`isolate: false`): every
- * test builds its own app and database, and re-importing the app for each of the 36 files was
+ * test builds its own app and database, and re-importing the app for each file was
  * 2/3 of their time (memory: 74 s -> 22 s).
  */
 export default defineConfig({
