@@ -28,6 +28,13 @@ const ConfigSchema = z.object({
     .min(0)
     .default(20)
     .describe("Registrations a minute from one client address; 0 turns the limit off"),
+  MANAGE_LINK_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(30)
+    .describe("Days after an event ends that its manage links still show and change anything"),
   TRUST_PROXY: z
     .enum(["true", "false", "1", "0"])
     .default("false")

@@ -5,7 +5,7 @@ import { feedUrl } from "../../src/features/calendar/feed-tokens.js";
 import { createFeedToken, rotateFeedToken } from "../../src/features/registrations/tokens.js";
 import { createTestApp, engine, type TestApp } from "../support/app.js";
 import { makeEvent } from "../support/events.js";
-import { registerFor } from "../support/registrations.js";
+import { registerFor, statusOf } from "../support/registrations.js";
 
 /** An attendee's own feed (/feeds/{token}/calendar.ics) and the join links in it. */
 
@@ -39,8 +39,10 @@ async function setup() {
   });
   await makeEvent(t, key, { title: "Not mine", startsAt: "2026-02-11T12:00" });
   await registerFor(t, full.slug, { email: "first@example.org" });
-  expect((await registerFor(t, full.slug, { email: "ada@example.org" })).body.status).toBe("waitlisted");
-  expect((await registerFor(t, open.slug, { email: "ada@example.org" })).body.status).toBe("confirmed");
+  await registerFor(t, full.slug, { email: "ada@example.org" });
+  expect(await statusOf(t, full.slug, "ada@example.org")).toBe("waitlisted");
+  await registerFor(t, open.slug, { email: "ada@example.org" });
+  expect(await statusOf(t, open.slug, "ada@example.org")).toBe("confirmed");
   await registerFor(t, inPerson.slug, { email: "ada@example.org" });
   const ada = await attendeeId(t, "ada@example.org");
   const token = await createFeedToken(t.deps, ada);

@@ -60,7 +60,7 @@ describe("the Worker's Cron Trigger", () => {
       email: "olena@example.org",
       consent: true,
     });
-    expect(reg.status).toBe(201);
+    expect(reg.status).toBe(202);
     // The Worker reads the system clock, so instead of waiting an hour, move the reminder's moment
     // to a second ago and the registration to a minute before that.
     await sqlAll(db, sql`UPDATE reminders SET due_at = ${Date.now() - 1000} WHERE offset_iso = 'PT1H'`);

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { runDueWork } from "../../src/jobs/due-work.js";
 import { createTestApp, engine, type TestApp } from "../support/app.js";
 import { makeEvent } from "../support/events.js";
-import { linkToken, type Mailbox, mailbox } from "../support/mailbox.js";
-import { registerFor } from "../support/registrations.js";
+import { type Mailbox, mailbox } from "../support/mailbox.js";
+import { registerWithLink } from "../support/registrations.js";
 
 const YT = "https://www.youtube.com/watch?v=dQw4w9WgXcQ";
 const VIMEO = "https://vimeo.com/76979871";
@@ -34,9 +34,7 @@ async function setup() {
 const notices = (box: Mailbox) => box.messages.filter((m) => m.subject.startsWith("Recording available:"));
 
 async function register(t: TestApp, slug: string, email: string) {
-  const res = await registerFor(t, slug, { email });
-  expect(res.status).toBe(201);
-  return linkToken(res.body.manageUrl, "r")!;
+  return (await registerWithLink(t, slug, email)).token;
 }
 
 const attach = (t: TestApp, key: string, slug: string, body: Record<string, unknown>) =>

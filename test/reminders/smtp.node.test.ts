@@ -42,7 +42,7 @@ describe("reminders through a real SMTP server, over a whole event life", () => 
     // Friday 30 October 2026, 12:00 in New York (EDT), with all three kinds of reminder.
     const e = await makeEvent(t, key, { startsAt: "2026-10-30T12:00", reminders: ["P1D", "PT1H", "PT0S"] });
     for (const who of ["ada", "bo", "cy"]) {
-      expect((await registerFor(t, e.slug, { email: `${who}@example.org` })).status).toBe(201);
+      expect((await registerFor(t, e.slug, { email: `${who}@example.org` })).status).toBe(202);
     }
     await runAt(t, "2026-10-29T16:00:00Z");
     expect((await receivedReminders()).map((m) => m.to).sort()).toEqual([
@@ -89,7 +89,7 @@ describe("reminders through a real SMTP server, over a whole event life", () => 
     const key = await t.key();
     const e = await makeEvent(t, key, { reminders: ["PT1H"] });
     for (let i = 0; i < 8; i++)
-      expect((await registerFor(t, e.slug, { email: `p${i}@example.org` })).status).toBe(201);
+      expect((await registerFor(t, e.slug, { email: `p${i}@example.org` })).status).toBe(202);
     await runAt(t, "2026-04-16T15:00:00Z");
     expect(await receivedReminders()).toHaveLength(8);
     await sqlAll(
@@ -107,7 +107,7 @@ describe("reminders through a real SMTP server, over a whole event life", () => 
     const key = await t.key();
     const e = await makeEvent(t, key, { reminders: ["PT1H"], capacity: 100 });
     for (let i = 0; i < 60; i++)
-      expect((await registerFor(t, e.slug, { email: `r${i}@example.org` })).status).toBe(201);
+      expect((await registerFor(t, e.slug, { email: `r${i}@example.org` })).status).toBe(202);
     t.clock.set("2026-04-16T15:00:00Z");
     await Promise.all([runDueWork(t.deps), runDueWork(t.deps)]);
     const got = await receivedReminders();

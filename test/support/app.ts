@@ -2,11 +2,12 @@ import { freshDb } from "#test-db";
 import { createApp } from "../../src/app.js";
 import { parseConfig } from "../../src/config.js";
 import type { Scope } from "../../src/db/schema.js";
-import { type Deps, noopMailer } from "../../src/deps.js";
+import type { Deps } from "../../src/deps.js";
 import { createApiKey } from "../../src/features/auth/service.js";
 import { SettableClock } from "../../src/lib/clock.js";
 import { silentLogger } from "../../src/lib/log.js";
 import { cryptoTokens } from "../../src/lib/tokens.js";
+import { mailbox } from "./mailbox.js";
 
 export { engine } from "#test-db";
 
@@ -29,10 +30,12 @@ export async function createTestApp(options: { now?: string; deps?: Partial<Deps
     // Tests send many registrations from one (unknown) address; the rate-limit test turns it on.
     REGISTRATION_RATE_LIMIT: "0",
   });
+  // Every message the app sends, unless a test brings its own transport (SMTP, HTTP).
+  const inbox = mailbox();
   const deps: Deps = {
     db: await freshDb(),
     clock,
-    mailer: noopMailer,
+    mailer: inbox.mailer,
     config,
     tokens: cryptoTokens,
     log: silentLogger,
@@ -68,7 +71,7 @@ export async function createTestApp(options: { now?: string; deps?: Partial<Deps
     return (await createApiKey(deps, { name, scopes })).key;
   }
 
-  return { app, deps, clock, db: deps.db, request, key };
+  return { app, deps, clock, db: deps.db, request, key, inbox };
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;

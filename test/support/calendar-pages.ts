@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { accessTokens } from "../../src/db/schema.js";
 import type { TestApp } from "./app.js";
-import { registerFor } from "./registrations.js";
+import { registerWithLink } from "./registrations.js";
 
 /** "Add to calendar" on the event and manage pages, and the personal feed link on the manage page. */
 
@@ -46,9 +46,7 @@ export function post(t: TestApp, path: string, origin: string | null = ORIGIN) {
 }
 
 export async function manageToken(t: TestApp, slug: string, email: string) {
-  const res = await registerFor(t, slug, { email });
-  if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${res.text}`);
-  return res.body.manageUrl.split("/r/")[1] as string;
+  return (await registerWithLink(t, slug, email)).token;
 }
 
 export const unfold = (ics: string) => ics.replace(/\r\n[ \t]/g, "");

@@ -2,8 +2,8 @@ import { expect } from "vitest";
 import { runDueWork } from "../../src/jobs/due-work.js";
 import { createTestApp, type TestApp } from "./app.js";
 import { makeEvent } from "./events.js";
-import { linkToken, type Mailbox, mailbox } from "./mailbox.js";
-import { registerFor } from "./registrations.js";
+import { type Mailbox, mailbox } from "./mailbox.js";
+import { registerWithLink } from "./registrations.js";
 
 // makeEvent's default: Thursday 2026-04-16 12:00 in New York (EDT) = 16:00Z, one hour long,
 // with the default reminders P1D and PT1H.
@@ -25,9 +25,7 @@ export async function runAt(t: TestApp, at: string) {
 }
 
 export async function register(t: TestApp, slug: string, email: string) {
-  const res = await registerFor(t, slug, { email, name: email.split("@")[0] });
-  if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${res.text}`);
-  return { ...res.body, token: linkToken(res.body.manageUrl, "r")! };
+  return registerWithLink(t, slug, email, { name: email.split("@")[0] });
 }
 
 export const plan = async (t: TestApp, key: string, slug: string) => {

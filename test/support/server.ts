@@ -3,12 +3,14 @@ import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { createApp } from "../../src/app.js";
 import { parseConfig } from "../../src/config.js";
-import { type Deps, noopMailer } from "../../src/deps.js";
+import type { Deps } from "../../src/deps.js";
 import { createApiKey } from "../../src/features/auth/service.js";
+import { runDueWork } from "../../src/jobs/due-work.js";
 import { SettableClock } from "../../src/lib/clock.js";
 import { silentLogger } from "../../src/lib/log.js";
 import { cryptoTokens } from "../../src/lib/tokens.js";
 import { openNodeDb } from "../../src/runtime/node-deps.js";
+import { linkToken, mailbox } from "./mailbox.js";
 
 /**
  * The real app on a real socket (127.0.0.1, a free port), for tests that drive a browser: a
@@ -18,10 +20,11 @@ export async function startServer(options: { now?: string } = {}) {
   const config = parseConfig({ DATABASE_URL: ":memory:", LOG_LEVEL: "silent", REGISTRATION_RATE_LIMIT: "0" });
   const { db, close: closeDb } = await openNodeDb(config);
   const clock = new SettableClock(options.now ?? "2026-01-15T12:00:00Z");
+  const inbox = mailbox();
   const deps: Deps = {
     db,
     clock,
-    mailer: noopMailer,
+    mailer: inbox.mailer,
     config,
     tokens: cryptoTokens,
     log: silentLogger,
@@ -58,7 +61,15 @@ export async function startServer(options: { now?: string } = {}) {
     closeDb();
   }
 
-  return { baseUrl, deps, clock, api, close };
+  /** Sends what is due and opens the newest email to `email` with a manage link: its URL. */
+  async function manageUrlFromEmail(email: string): Promise<string> {
+    await runDueWork(deps);
+    const message = inbox.messages.findLast((m) => m.to.includes(email) && linkToken(m.text, "r"));
+    if (!message) throw new Error(`no email with a manage link reached ${email}`);
+    return `${baseUrl}/r/${linkToken(message.text, "r")}`;
+  }
+
+  return { baseUrl, deps, clock, api, close, inbox, manageUrlFromEmail };
 }
 
 export type TestServer = Awaited<ReturnType<typeof startServer>>;

@@ -10,7 +10,7 @@ import type { Db } from "../../db/client.js";
 type Id = SQL | string;
 
 /** Columns other features may read one at a time. */
-type Readable = "sequence" | "capacity" | "status" | "starts_at" | "ends_at" | "time_zone";
+type Readable = "sequence" | "capacity" | "waitlist" | "status" | "starts_at" | "ends_at" | "time_zone";
 export const eventValue = (id: Id, column: Readable) =>
   sql`(SELECT ${sql.raw(column)} FROM events WHERE id = ${id})`;
 

@@ -2,65 +2,44 @@ import type { Config } from "../../config.js";
 import { formatInstant, startsIn } from "../../web/format.js";
 import { Layout } from "../../web/layout.js";
 import type { EventRow } from "../events/index.js";
-import type { ManageView, RegistrationOutcome } from "../registrations/index.js";
+import type { Admission, ManageView } from "../registrations/index.js";
 import { AddToCalendar, calendarWorthy, FeedSection } from "./calendar-view.js";
 import { eventPath, When } from "./event-view.js";
 
 const queue = (position: number | null) =>
   position ? `You are number ${position} in the queue.` : "You are in the queue.";
 
-/** After the form: confirmed or waitlisted with the queue place, or "links sent again". */
-export function ConfirmationPage(p: {
-  org: string;
-  event: EventRow;
-  outcome: RegistrationOutcome | null;
-  manageUrl: string | null;
-}) {
-  const { event, outcome } = p;
-  // A repeat registration (or a bot's) learns nothing about the registration that exists.
-  if (!outcome || !p.manageUrl) {
-    return (
-      <Layout title="Check your email" org={p.org} noindex>
-        <h1>Check your email</h1>
-        <div class="notice ok">
-          <p>
-            This email address is already registered for <strong>{event.title}</strong>. We have emailed the
-            links for this registration again: the confirmation, your calendar invitation and the link to
-            manage it.
-          </p>
-        </div>
-        <p>
-          <a href={eventPath(event.slug)}>Back to the event</a>
-        </p>
-      </Layout>
-    );
-  }
-  const waitlisted = outcome.status === "waitlisted";
-  const title = waitlisted ? "You are on the waitlist" : "You are registered";
+/**
+ * After the form, for every accepted submission (a new address, a known one, or a bot caught by
+ * the honeypot): one page, so it tells nobody whether the address had registered before. It
+ * says what a new registration got; the person's own status and links are in the email.
+ */
+export function CheckEmailPage(p: { org: string; event: EventRow; email: string; admission: Admission }) {
+  const { event } = p;
   return (
-    <Layout title={title} org={p.org} noindex>
-      <h1>{title}</h1>
-      <div class={`notice ${waitlisted ? "info" : "ok"}`}>
-        {waitlisted ? (
-          <p>
-            All seats for <strong>{event.title}</strong> are taken. {queue(outcome.position)} We email you as
-            soon as a seat frees up.
-          </p>
-        ) : (
-          <p>
-            Your seat for <strong>{event.title}</strong> is confirmed.
-          </p>
-        )}
+    <Layout title="Check your email" org={p.org} noindex>
+      <h1>Check your email</h1>
+      <div class="notice ok">
+        <p>
+          We have sent a message about <strong>{event.title}</strong> to <strong>{p.email}</strong>. It
+          confirms your registration and holds your calendar invitation and your personal link to manage it
+          {event.format === "in_person" ? "" : " and to join online"}.
+        </p>
+        <p>
+          {p.admission === "confirmed"
+            ? "Seats are available: a new registration has a seat."
+            : "All seats are taken: a new registration joins the waitlist, and the email tells you your place. We email you as soon as a seat frees up."}
+        </p>
         <p>
           <When event={event} />
         </p>
       </div>
-      <p>We have emailed you a confirmation with a calendar invitation.</p>
-      <h2>Manage your registration</h2>
       <p>
-        <a href={p.manageUrl}>Manage your registration</a>
-        {event.format === "in_person" ? "" : " (your personal join link is there too)"}. Keep this link to
-        yourself: anyone who has it can cancel your registration.
+        If you had registered before, nothing changed: the message has your links again. Nothing after a few
+        minutes? Look in your spam folder, or check the address you typed.
+      </p>
+      <p>
+        <a href={eventPath(event.slug)}>Back to the event</a>
       </p>
     </Layout>
   );
@@ -159,13 +138,24 @@ export function ManagePage(p: { config: Config; v: ManageView; token: string; no
           </form>
         ) : null}
         {!active && ahead ? (
-          <p>
-            Changed your mind? <a href={eventPath(event.slug)}>Register again on the event page</a>.
-          </p>
+          <form method="post" action={`${base}/rejoin`}>
+            <p>
+              Changed your mind? Registering again gives you a seat if one is free, or a place on the
+              waitlist.
+            </p>
+            <button type="submit">Register again</button>
+          </form>
         ) : null}
       </section>
       <section aria-labelledby="your-data">
         <h2 id="your-data">Your data</h2>
+        <form method="post" action={`${base}/name`}>
+          <label for="name">Your name, as our emails greet you</label>
+          <input id="name" name="name" required maxlength={200} value={v.attendee.name} autocomplete="name" />
+          <button type="submit" class="secondary">
+            Save the name
+          </button>
+        </form>
         <form method="post" action={`${base}/erase`}>
           <p>
             Deleting your data replaces your name and email address with anonymous values, removes your

@@ -40,9 +40,13 @@ export function When(p: { event: EventRow }) {
   );
 }
 
+/**
+ * Whether seats are free, never how many: a count that drops by one after someone submits an
+ * address would tell them the address was new (docs/ARCHITECTURE.md, "Who may act").
+ */
 function seatsText(event: EventRow, a: Availability): string | null {
   if (a.seatsLeft === null) return null;
-  if (a.seatsLeft > 0) return `${a.seatsLeft} ${a.seatsLeft === 1 ? "seat" : "seats"} left`;
+  if (a.seatsLeft > 0) return "Seats available";
   return event.waitlist ? "All seats are taken: waitlist open" : "All seats are taken";
 }
 

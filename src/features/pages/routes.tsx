@@ -8,7 +8,7 @@ import { notFoundPage, sendPage } from "../../web/layout.js";
 import { type EventWithRelations, findEventWithRelations, listEvents } from "../events/index.js";
 import { availability, closedReason, eventFull, registerForEvent } from "../registrations/index.js";
 import { attendeeRoutes } from "./attendee-routes.js";
-import { ConfirmationPage } from "./attendee-view.js";
+import { CheckEmailPage } from "./attendee-view.js";
 import { EventListPage, EventPage, type RegistrationState } from "./event-view.js";
 import { checkForm, EMPTY_FORM, readForm } from "./form.js";
 import { formRateLimit } from "./form-guard.js";
@@ -75,25 +75,29 @@ export const pageRoutes = new Hono<AppEnv>()
       const ev = await publicEvent(c, c.req.param("slug"));
       if (!ev) return notFoundPage(c, "event");
       const values = readForm(await c.req.parseBody({ all: true }));
-      // A filled honeypot is a bot: it sees the same page as a repeat registration, nothing is stored.
+      // A filled honeypot is a bot: it sees the page every submission sees, nothing is stored.
       if (values.website.trim() !== "") {
-        return sendPage(c, <ConfirmationPage org={org} event={ev.row} outcome={null} manageUrl={null} />);
+        const seats = await availability(deps.db, ev.row);
+        const admission = seats.full ? "waitlisted" : "confirmed";
+        return sendPage(
+          c,
+          <CheckEmailPage org={org} event={ev.row} email={values.email} admission={admission} />,
+        );
       }
       const closed = closedReason(ev.row, deps.clock.now());
       if (closed) return renderEvent(c, ev, { closed }, closed.status as ContentfulStatusCode);
       const errors = checkForm(ev.row.questions, values);
       if (errors.length) return renderEvent(c, ev, { values, errors }, 422);
       try {
-        const result = await registerForEvent(deps, ev.row.slug, {
+        const admission = await registerForEvent(deps, ev.row.slug, {
           name: values.name,
           email: values.email,
           answers: values.answers,
           consent: values.consent,
         });
-        const manageUrl = result.created ? result.manageUrl : null;
         return sendPage(
           c,
-          <ConfirmationPage org={org} event={ev.row} outcome={result.outcome} manageUrl={manageUrl} />,
+          <CheckEmailPage org={org} event={ev.row} email={values.email.trim()} admission={admission} />,
         );
       } catch (err) {
         if (!(err instanceof Problem)) throw err;

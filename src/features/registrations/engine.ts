@@ -1,13 +1,12 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { q, sqlAll, sqlBatch } from "../../db/batch.js";
 import type { Db } from "../../db/client.js";
-import { attendees, registrations } from "../../db/schema.js";
+import { registrations } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { notFound } from "../../lib/problem.js";
-import { mintToken } from "../../lib/tokens.js";
 import { eventOpenAt, eventSeating, eventValue } from "../events/index.js";
 import { enqueueFixed } from "../outbox/index.js";
-import { outboxForOp, outboxForRegistration } from "./mail/queue.js";
+import { outboxForOp } from "./mail/queue.js";
 
 /**
  * The registration engine. Every transition is one db.batch of conditional statements, so
@@ -35,32 +34,48 @@ const queueRegistrationMail = enqueueFixed(`
   FROM registrations r WHERE r.op_id = ?`);
 
 /**
- * Registers an attendee. Returns `created: false` with the existing registration when this
- * email is already registered (idempotent), and null when the event is full without waitlist.
+ * The links again, for a registration of this address that this operation did not write (a
+ * repeat): at most one such message a day (the dedupe key holds the day), whatever its status;
+ * a cancelled registration's manage page offers to register again.
+ */
+const queueResend = enqueueFixed(`
+  SELECT 'reg:' || r.id || ':resend:' || ? AS dedupe_key, 'registration.resend' AS template,
+         json_object('registrationId', r.id) AS params, r.event_id, r.id AS registration_id, NULL AS reminder_id
+  FROM registrations r
+  WHERE r.event_id = ? AND r.attendee_id = (SELECT id FROM attendees WHERE email = ?) AND r.op_id IS NOT ?`);
+
+/**
+ * What a submission answers, the same for a new and a known address: whether a new
+ * registration gets a seat or a waitlist place; null when the event is full without a waitlist.
+ */
+export type Admission = "confirmed" | "waitlisted";
+
+/**
+ * Registers an attendee, in ONE batch whatever the address's history, so the answer and its
+ * timing do not tell a new address from a known one (docs/ARCHITECTURE.md, "Who may act"):
+ * - a new registration takes a seat, or the end of the waitlist, and queues its confirmation;
+ * - a known address (registered, waitlisted or cancelled) changes nothing: not the name, the
+ *   answers, the status or the consent; its links are emailed again instead;
+ * - a refused registration (full, no waitlist) leaves nothing behind, not even the attendee.
+ * The answer is what a new registration got, or would have got at that moment.
  */
 export async function register(
   deps: Deps,
   eventId: string,
   input: { name: string; email: string; answers: Record<string, string | boolean> },
-): Promise<
-  | { created: true; outcome: RegistrationOutcome; manageToken: string }
-  | { created: false; outcome: RegistrationOutcome }
-  | null
-> {
+): Promise<Admission | null> {
   const { db } = deps;
   const now = deps.clock.now().getTime();
   const email = normaliseEmail(input.email);
   const opId = deps.tokens.id("op");
-  const regId = deps.tokens.id("reg");
-  const manage = await mintToken(deps);
+  const attId = deps.tokens.id("att");
   // q``: the texts of these statements are built once, not on every registration (the hot path).
   const results = await sqlBatch(db, [
     q`
       INSERT INTO attendees (id, email, name, created_at, updated_at)
-      VALUES (${deps.tokens.id("att")}, ${email}, ${input.name}, ${now}, ${now})
-      ON CONFLICT (email) DO NOTHING`, // the first name given stays: knowing an address must not let anyone rename its owner
+      VALUES (${attId}, ${email}, ${input.name}, ${now}, ${now})
+      ON CONFLICT (email) DO NOTHING`,
     // A seat if one is free, else the end of the waitlist if the event has one, else nothing.
-    // A cancelled registration of the same person is brought back the same way.
     // The seat decision is taken once (MATERIALIZED keeps SQLite from copying it into each
     // CASE) from the trigger-kept registration_counts, and the next waitlist number comes from
     // three index lookups rather than a scan.
@@ -72,7 +87,7 @@ export async function register(
         FROM ${eventSeating(eventId)} e)
       INSERT INTO registrations (id, event_id, attendee_id, status, waitlist_position, answers, consent_at,
                                  created_at, updated_at, confirmed_at, op_id)
-      SELECT ${regId}, s.id, (SELECT id FROM attendees WHERE email = ${email}),
+      SELECT ${deps.tokens.id("reg")}, s.id, (SELECT id FROM attendees WHERE email = ${email}),
              CASE WHEN s.free THEN 'confirmed' ELSE 'waitlisted' END,
              CASE WHEN s.free THEN NULL ELSE (SELECT coalesce(max(p), 0) + 1 FROM (
                SELECT max(waitlist_position) AS p FROM registrations WHERE event_id = s.id AND status = 'confirmed'
@@ -82,44 +97,55 @@ export async function register(
              CASE WHEN s.free THEN ${now} ELSE NULL END, ${opId}
       FROM s
       WHERE s.waitlist = 1 OR s.free
-      ON CONFLICT (event_id, attendee_id) DO UPDATE SET
-        status = excluded.status, waitlist_position = excluded.waitlist_position, answers = excluded.answers,
-        consent_at = excluded.consent_at, updated_at = excluded.updated_at, confirmed_at = excluded.confirmed_at,
-        cancelled_at = NULL, op_id = excluded.op_id
-      WHERE registrations.status = 'cancelled'`,
-    q`
-      INSERT INTO access_tokens (hash, kind, registration_id, created_at)
-      SELECT ${manage.hash}, 'manage', id, ${now} FROM registrations WHERE op_id = ${opId}`,
-    // One outbox statement for both outcomes (same dedupe key as outboxForOp would write).
+      ON CONFLICT (event_id, attendee_id) DO NOTHING`,
     queueRegistrationMail(now, opId, opId),
-    // The answer itself, so no second round trip for outcomeOf. A registration written here
-    // that waits took the number after every other (max + 1 above), so it is last in the
-    // queue: its place is the number waiting, one row read instead of a count.
-    q`SELECT r.id, r.status,
-          CASE WHEN r.status = 'waitlisted' THEN
-            (SELECT waitlisted FROM registration_counts WHERE event_id = r.event_id) END AS position
-        FROM registrations r WHERE r.op_id = ${opId}`,
+    queueResend(now, Math.floor(now / 86_400_000), eventId, email, opId),
+    // Refused (full, no waitlist): the attendee this batch created goes again, so a stranger's
+    // refused attempt cannot choose the name a later real registration would be greeted with.
+    q`DELETE FROM attendees WHERE id = ${attId}
+        AND NOT EXISTS (SELECT 1 FROM registrations WHERE attendee_id = ${attId})`,
+    // The answer: this op's status, else what a newcomer would have got (nothing changed since
+    // the insert above decided, inside the same batch).
+    q`SELECT (SELECT status FROM registrations WHERE op_id = ${opId}) AS mine,
+          (e.capacity IS NULL OR coalesce((SELECT confirmed FROM registration_counts
+             WHERE event_id = e.id), 0) < e.capacity) AS free, e.waitlist
+        FROM ${eventSeating(eventId)} e`,
   ]);
-  const mine = results[4]?.[0] as RegistrationOutcome | undefined;
-  if (mine) return { created: true, outcome: mine, manageToken: manage.token };
+  const row = results[5]?.[0] as { mine: Admission | null; free: number; waitlist: number } | undefined;
+  if (row?.mine) return row.mine;
+  if (row && Number(row.free)) return "confirmed";
+  if (row && Number(row.waitlist)) return "waitlisted";
+  return null;
+}
 
-  const [existing] = await db
-    .select({ id: registrations.id, status: registrations.status })
-    .from(registrations)
-    .innerJoin(attendees, eq(attendees.id, registrations.attendeeId))
-    .where(and(eq(registrations.eventId, eventId), eq(attendees.email, email)));
-  if (!existing || existing.status === "cancelled") return null;
-  // Same person again: no second registration and no link in the answer; the mailbox gets the
-  // links once more (at most once: the dedupe key is fixed).
-  await sqlBatch(db, [
-    outboxForRegistration({
-      registrationId: existing.id,
-      template: "registration.resend",
-      now: new Date(now),
-      dedupe: "resend",
-    }),
+/**
+ * Brings a cancelled registration back from its manage page (an emailed link: the mailbox
+ * decided, not whoever knows the address): a seat if one is free, else the end of the
+ * waitlist, with the same mail as a new registration, in one batch. Null when the event is full
+ * without a waitlist; a registration that is not cancelled is left as it is.
+ */
+export async function rejoinRegistration(
+  deps: Deps,
+  reg: { id: string; eventId: string },
+): Promise<RegistrationOutcome | null> {
+  const now = deps.clock.now().getTime();
+  const opId = deps.tokens.id("op");
+  const capacity = eventValue(reg.eventId, "capacity");
+  const free = sql`(${capacity} IS NULL OR coalesce((SELECT confirmed FROM registration_counts
+    WHERE event_id = ${reg.eventId}), 0) < ${capacity})`;
+  await sqlBatch(deps.db, [
+    sql`UPDATE registrations SET
+          status = CASE WHEN ${free} THEN 'confirmed' ELSE 'waitlisted' END,
+          waitlist_position = CASE WHEN ${free} THEN waitlist_position ELSE
+            (SELECT coalesce(max(waitlist_position), 0) + 1 FROM registrations WHERE event_id = ${reg.eventId}) END,
+          confirmed_at = CASE WHEN ${free} THEN ${now} ELSE NULL END,
+          consent_at = ${now}, updated_at = ${now}, cancelled_at = NULL, op_id = ${opId}
+        WHERE id = ${reg.id} AND status = 'cancelled' AND (${free} OR ${eventValue(reg.eventId, "waitlist")} = 1)
+          AND ${eventOpenAt(reg.eventId, now)}`,
+    queueRegistrationMail(now, opId, opId),
   ]);
-  return { created: false, outcome: await outcomeOf(db, existing.id) };
+  const outcome = await outcomeOf(deps.db, reg.id);
+  return outcome.status === "cancelled" ? null : outcome;
 }
 
 /** The registration's status and, if waitlisted, its place in the queue. */

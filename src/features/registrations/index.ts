@@ -7,9 +7,17 @@
 export { type Availability, availability } from "./attendee-availability.js";
 export { eraseAttendee } from "./attendee-erase.js";
 export { applyJoin, type JoinDecision, resolveJoin } from "./attendee-join.js";
-export { cancelByToken, loadManage, type ManageView, requestFeedToken } from "./attendee-manage.js";
+export {
+  cancelByToken,
+  findManage,
+  loadManage,
+  type ManageView,
+  rejoinByToken,
+  renameByToken,
+  requestFeedToken,
+} from "./attendee-manage.js";
 export { findForUnsubscribe, optOutReminders } from "./attendee-unsubscribe.js";
-export { promotionStatements, type RegistrationOutcome } from "./engine.js";
+export { type Admission, promotionStatements, type RegistrationOutcome } from "./engine.js";
 export { personalFeedRoutes } from "./feed/calendar.js";
 export { resolveFeedJoin } from "./feed/join.js";
 export { recipients, reminderAudience, remindersOptedOut } from "./fragments.js";

@@ -15,21 +15,32 @@ const Outcome = z.object({
   position: z.number().nullable().describe("Place in the waitlist queue"),
 });
 
+/** The answer to every accepted submission, new address or known: the same shape and words. */
+const Accepted = z.object({
+  status: z.literal("check-email"),
+  newRegistration: z
+    .enum(["confirmed", "waitlisted"])
+    .describe("What a new registration gets now: a seat, or a place on the waitlist"),
+  detail: z.string(),
+});
+
+const CHECK_EMAIL =
+  "We have emailed this address. A new registration's email confirms it and holds the calendar invitation and the link to manage it; if the address had registered before, nothing changed and the email has its links again.";
+
 export const registrationRoutes = new Hono<AppEnv>()
   .post(
     "/events/:slug/registrations",
     describe({
       summary: "Register for an event",
       description:
-        "201 with the manage link for a new registration. The same email again answers 200 with the same status and no link: the links go to the mailbox again (once)",
+        "202 for every accepted submission, whether or not the address had registered before: the answer never tells. A new address is registered at once (a seat, or the waitlist) and gets its confirmation and manage link by email; a known address changes nothing (not its name, answers or status) and gets its links by email again, at most once a day. The manage link only ever travels by email.",
       tags,
       responses: {
-        201: { description: "Registered", schema: Outcome.extend({ manageUrl: z.string() }) },
-        200: { description: "Already registered", schema: Outcome },
+        202: { description: "Accepted: the rest is in the mailbox", schema: Accepted },
         404: { description: "No such event (or a draft)" },
         409: {
           description:
-            "event-cancelled, event-past, registration-not-open, registration-closed or event-full",
+            "event-cancelled, event-past, registration-not-open, registration-closed or event-full (the same for every address)",
         },
         422: { description: "Invalid input; errors[] names each field (answers.<question id>)" },
         429: { description: "Too many registrations from this address; see Retry-After" },
@@ -39,10 +50,12 @@ export const registrationRoutes = new Hono<AppEnv>()
     validate("param", z.object({ slug: z.string().min(1).max(100) })),
     validate("json", RegistrationBody),
     async (c) => {
-      const result = await registerForEvent(c.var.deps, c.req.valid("param").slug, c.req.valid("json"));
-      const { status, position } = result.outcome;
-      if (!result.created) return c.json({ status, position }, 200);
-      return c.json({ status, position, manageUrl: result.manageUrl }, 201);
+      const newRegistration = await registerForEvent(
+        c.var.deps,
+        c.req.valid("param").slug,
+        c.req.valid("json"),
+      );
+      return c.json({ status: "check-email" as const, newRegistration, detail: CHECK_EMAIL }, 202);
     },
   )
   .post(

@@ -6,7 +6,7 @@ import { tokenKey } from "../../lib/tokens.js";
 import { validationProblem } from "../../lib/validate.js";
 import type { EventRow } from "../events/index.js";
 import { checkAnswers, findEvent, readCache } from "../events/index.js";
-import { type RegistrationOutcome, register } from "./engine.js";
+import { type Admission, register } from "./engine.js";
 
 export interface RegistrationInput {
   name: string;
@@ -43,24 +43,30 @@ export function closedReason(event: EventRow, now: Date): Problem | null {
   return null;
 }
 
-export const eventFull = () =>
+/**
+ * The event is full and has no waitlist. After a submission the detail also covers a known
+ * address, because the answer must be the same for it (its links were emailed again).
+ */
+export const eventFull = (afterSubmission = false) =>
   new Problem({
     status: 409,
     kind: "event-full",
     title: "Event full",
-    detail: "All seats are taken and this event has no waitlist.",
+    detail: afterSubmission
+      ? "All seats are taken and this event has no waitlist. If this address had registered before, its registration is unchanged and we have emailed its links again."
+      : "All seats are taken and this event has no waitlist.",
   });
 
-export type RegisterResult =
-  | { created: true; outcome: RegistrationOutcome; manageUrl: string }
-  | { created: false; outcome: RegistrationOutcome };
-
-/** The public registration: checks the event's state and the answers, then the engine decides. */
+/**
+ * The public registration: checks the event's state and the answers, then the engine decides.
+ * The answer is what a new registration got (or would have got): the same for every address,
+ * so it tells nobody whether an address was registered. What the person needs is emailed.
+ */
 export async function registerForEvent(
   deps: Deps,
   slug: string,
   input: RegistrationInput,
-): Promise<RegisterResult> {
+): Promise<Admission> {
   const event = await readCache(deps.db).row(deps.db, slug);
   if (!event)
     throw new Problem({
@@ -74,14 +80,9 @@ export async function registerForEvent(
   const { answers, errors } = checkAnswers(event.questions, input.answers);
   if (!input.consent) errors.unshift({ field: "consent", message: "must be given to register" });
   if (errors.length) throw validationProblem(errors);
-  const result = await register(deps, event.id, { name: input.name, email: input.email, answers });
-  if (!result) throw eventFull();
-  if (!result.created) return result;
-  return {
-    created: true,
-    outcome: result.outcome,
-    manageUrl: `${deps.config.PUBLIC_URL}/r/${result.manageToken}`,
-  };
+  const admission = await register(deps, event.id, { name: input.name, email: input.email, answers });
+  if (!admission) throw eventFull(true);
+  return admission;
 }
 
 /** The registration behind a manage token (or null), with its event and attendee. */

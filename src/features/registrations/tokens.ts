@@ -62,12 +62,6 @@ export function messageTokenStatements(
 export const tokenExists = (hash: SQL | string) =>
   sql`EXISTS (SELECT 1 FROM access_tokens t WHERE t.hash = ${hash})`;
 
-/** A join token for one registration, outside a message (the manage page shows one). */
-export function joinTokenStatement(hash: string, registrationId: string, at: number): SQL {
-  return sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
-    VALUES (${hash}, 'join', ${registrationId}, ${at})`;
-}
-
 /** Revokes every token of an attendee and of their registrations (erasure). */
 export function revokeAttendeeTokens(attendeeId: string, at: number): SQL {
   return sql`

@@ -50,14 +50,16 @@ export function composeContent(f: MessageFacts): Content {
   const byStatus = {
     confirmed: `You're registered for ${title}.`,
     waitlisted: `You're on the waitlist for ${title}.${place} We'll email you if a seat opens up.`,
-    cancelled: `Your registration for ${title} is cancelled. Changed your mind? Register again on the event page.`,
+    cancelled: `Your registration for ${title} is cancelled. Changed your mind? The link to manage your registration lets you register again while the event takes registrations.`,
   };
   const lead: Record<Template, string> = {
     "registration.confirmed": byStatus.confirmed,
     "registration.promoted": `Good news: a seat opened up and you're in for ${title}.`,
     "registration.waitlisted": byStatus.waitlisted,
     "registration.cancelled": byStatus.cancelled,
-    "registration.resend": `Here are your links for ${title}. ${byStatus[f.status]}`,
+    // Sent when the address is submitted again, by its owner or by anyone: it says so, and that
+    // nothing changed, so a stranger's attempt is visible to the person it concerns.
+    "registration.resend": `This address was entered again to register for ${title}. Nothing changed, and here are your links. ${byStatus[f.status]}`,
     "event.updated": `${title} has changed. These are the current details.`,
     "event.cancelled": `We're sorry: ${title} has been cancelled. There is nothing you need to do.`,
   };

@@ -62,23 +62,6 @@ export function outboxForOp(o: {
   );
 }
 
-/** One message for one registration, unless a message with this dedupe key exists already. */
-export function outboxForRegistration(o: {
-  registrationId: string;
-  template: Template;
-  now: Date;
-  dedupe: string;
-}) {
-  return enqueue(
-    sql`SELECT 'reg:' || r.id || ':' || ${o.dedupe} AS dedupe_key, ${o.template} AS template,
-               json_object('registrationId', r.id) AS params, r.event_id, r.id AS registration_id,
-               NULL AS reminder_id
-        FROM registrations r
-        WHERE r.id = ${o.registrationId}`,
-    { at: o.now },
-  );
-}
-
 /**
  * "event.updated" for every confirmed registration of a published event: a REQUEST with the
  * event's new SEQUENCE. One statement whatever the number of registrants, for the batch of the
