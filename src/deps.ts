@@ -64,6 +64,12 @@ export interface Deps {
   config: Config;
   tokens: TokenGenerator;
   log: Logger;
+  /**
+   * This process on Node, as `host/pid/startedAt`: written into its outbox claims, so that the
+   * next start on this host can hand back at once the claims of a process that died (instead of
+   * letting them wait out the lease). Absent on Workers, whose claims wait for the lease.
+   */
+  instance?: string;
   /** The peer address of a request as the runtime sees it (socket on Node, CF-Connecting-IP on Workers). */
   clientAddress?: (c: Context) => string | undefined;
 }

@@ -3,6 +3,7 @@ import { createApp } from "./app.js";
 import { ConfigError, parseConfig } from "./config.js";
 import { startScheduler } from "./jobs/scheduler.js";
 import { buildNodeDeps, mailTarget } from "./runtime/node-deps.js";
+import { recoverFromCrash } from "./runtime/node-recover.js";
 
 /** Node entry: parse config, open and migrate the database, serve, run the due work on a timer. */
 async function main() {
@@ -17,6 +18,7 @@ async function main() {
     throw err;
   }
   const deps = await buildNodeDeps(config);
+  await recoverFromCrash(deps, config);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     deps.log("info", "listening", {

@@ -13,6 +13,7 @@ import { emlMailer } from "../mail/eml.js";
 import { httpMailer } from "../mail/http.js";
 import { smtpMailer } from "../mail/smtp.js";
 import { useNodeHashing } from "./node-hash.js";
+import { processInstance } from "./node-recover.js";
 
 /** Opens (and for a local file, creates and migrates) the database named by the config. */
 export async function openNodeDb(config: Config): Promise<{ db: Db; close: () => void }> {
@@ -54,5 +55,6 @@ export async function buildNodeDeps(config: Config): Promise<Deps & { close: () 
     tokens: cryptoTokens,
     log: jsonLogger(config.LOG_LEVEL),
     clientAddress: (c) => getConnInfo(c).remote.address,
+    instance: processInstance,
   };
 }

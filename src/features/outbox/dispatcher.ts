@@ -53,11 +53,12 @@ export function backoffMs(attempts: number): number {
 
 /** Claims up to `limit` due email rows for this caller: pending and due, or 'sending' with an expired lease. */
 export async function claimDue(
-  deps: Pick<Deps, "db" | "tokens" | "clock">,
+  deps: Pick<Deps, "db" | "tokens" | "clock" | "instance">,
   opts: { now: Date; limit: number; leaseMs?: number },
 ): Promise<ClaimedRow[]> {
   const at = opts.now.getTime();
-  const claimId = deps.tokens.id("clm");
+  // The claimant after '@' (claims.ts): whose claims these are, if this process dies.
+  const claimId = deps.instance ? `${deps.tokens.id("clm")}@${deps.instance}` : deps.tokens.id("clm");
   // `now` decides what is due; the lease runs from the clock, in case `now` is a run's start.
   const until = Math.max(at, deps.clock.now().getTime()) + (opts.leaseMs ?? LEASE_MS);
   // Each kind of claimable row is read in the order of the outbox_due index (status,

@@ -4,6 +4,8 @@
  * composition, src/composition.ts) and sends them at least once, never twice per dedupe key.
  * Imports no feature but audit (staff retries are audited).
  */
+
+export { claimants, releaseClaims } from "./claims.js";
 export { type ClaimedRow, claimDue, type DispatchReport, dispatchOutbox, LEASE_MS } from "./dispatcher.js";
 export { enqueue, enqueueFixed } from "./enqueue.js";
 export { queuedOtherThan, reminderDeliveryCounts } from "./fragments.js";
