@@ -13,7 +13,7 @@ import { apiKeyRoutes, authenticate } from "./features/auth/index.js";
 import { briefRoutes } from "./features/briefs/index.js";
 import { calendarRoutes } from "./features/calendar/index.js";
 import { eventRoutes } from "./features/events/index.js";
-import { Metrics, opsRoutes, renderDocs } from "./features/ops/index.js";
+import { docsHeaders, Metrics, opsRoutes, renderDocs } from "./features/ops/index.js";
 import { outboxRoutes } from "./features/outbox/index.js";
 import { pageRoutes } from "./features/pages/index.js";
 import { peopleRoutes } from "./features/people/index.js";
@@ -78,7 +78,7 @@ export function createApp(deps: Deps) {
   app.route("/", libraryRoutes);
   app.route("/", pageRoutes);
   app.get("/openapi.json", (c) => c.json(document()));
-  app.get("/docs", (c) => c.html(renderDocs(document())));
+  app.get("/docs", docsHeaders, (c) => c.html(renderDocs(document())));
   return app;
 }
 

@@ -28,6 +28,14 @@ const ConfigSchema = z.object({
     .min(0)
     .default(20)
     .describe("Registrations a minute from one client address; 0 turns the limit off"),
+  SEARCH_RATE_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(60)
+    .describe(
+      "Archive searches a minute from one client address that miss the cache, per process; 0 turns the limit off",
+    ),
   MANAGE_LINK_DAYS: z.coerce
     .number()
     .int()

@@ -27,8 +27,9 @@ export async function createTestApp(options: { now?: string; deps?: Partial<Deps
   const config = parseConfig({
     PUBLIC_URL: "https://events.example.org",
     LOG_LEVEL: "silent",
-    // Tests send many registrations from one (unknown) address; the rate-limit test turns it on.
+    // Tests send many registrations and searches from one (unknown) address; the rate-limit tests turn the limits on.
     REGISTRATION_RATE_LIMIT: "0",
+    SEARCH_RATE_LIMIT: "0",
   });
   // Every message the app sends, unless a test brings its own transport (SMTP, HTTP).
   const inbox = mailbox();

@@ -2,4 +2,5 @@
  * Limits: per-client budgets counted in the database (owns `rate_limits`), shared by every
  * process and Worker isolate.
  */
+export { spendSearch } from "./memory-budget.js";
 export { budgetKey, clientAddress, pruneRateLimits, rateLimitRegistrations } from "./rate-limit.js";

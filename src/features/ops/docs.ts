@@ -1,3 +1,5 @@
+import { secureHeaders } from "hono/secure-headers";
+
 /**
  * /docs: the OpenAPI document rendered as a plain server-side HTML page. No script, no CDN,
  * so it works offline, behind strict CSPs and in the Worker alike.
@@ -19,6 +21,27 @@ const esc = (s: string) =>
     (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!,
   );
 const json = (v: unknown) => `<pre><code>${esc(JSON.stringify(v, null, 2))}</code></pre>`;
+
+/** The page's only style, inline; the CSP below admits exactly this text by its hash. */
+export const DOCS_CSS = `body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#111}
+pre{background:#f4f4f4;padding:.5rem;overflow:auto;font-size:13px}section{border-top:1px solid #ddd;margin-top:1rem}
+.m{display:inline-block;min-width:4.5rem;font-family:monospace}.get{color:#05603a}.post{color:#1d4ed8}.patch{color:#8a4b00}.delete{color:#b00020}
+`;
+
+/** SHA-256 of DOCS_CSS (test/platform/docs-csp.test.ts recomputes it from the page, so an edit cannot drift). */
+export const DOCS_CSS_HASH = "sha256-ER/iIfDRKE2WxV1oRgY/7TkqFylKFNv8YUKTea00DFw=";
+
+/** /docs has no script and loads nothing: the CSP says so, and forbids framing it. */
+export const docsHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    styleSrc: [`'${DOCS_CSS_HASH}'`],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+    frameAncestors: ["'none'"],
+  },
+  referrerPolicy: "no-referrer",
+});
 
 export function renderDocs(document: unknown): string {
   const doc = document as Doc;
@@ -54,11 +77,7 @@ ${params ? `<h4>Parameters</h4><ul>${params}</ul>` : ""}${body}<h4>Responses</h4
     .map(([t, ops]) => `<h2 id="tag-${esc(t)}">${esc(t)}</h2>${ops.join("\n")}`)
     .join("\n");
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(doc.info.title)} API</title><style>
-body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#111}
-pre{background:#f4f4f4;padding:.5rem;overflow:auto;font-size:13px}section{border-top:1px solid #ddd;margin-top:1rem}
-.m{display:inline-block;min-width:4.5rem;font-family:monospace}.get{color:#05603a}.post{color:#1d4ed8}.patch{color:#8a4b00}.delete{color:#b00020}
-</style></head><body><header><h1>${esc(doc.info.title)} API <small>${esc(doc.info.version)}</small></h1>
+<title>${esc(doc.info.title)} API</title><style>${DOCS_CSS}</style></head><body><header><h1>${esc(doc.info.title)} API <small>${esc(doc.info.version)}</small></h1>
 <p>The machine-readable document is at <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Staff routes take <code>Authorization: Bearer cvn_...</code>; errors are <code>application/problem+json</code> (RFC 9457) with <code>errors[]</code> naming fields.</p>
 <nav aria-label="Sections"><ul>${nav}</ul></nav></header><main>${sections}</main></body></html>`;
 }

@@ -1,4 +1,4 @@
 /** Ops: /healthz, /metrics (in-process counters) and the /docs rendering of the OpenAPI document. */
-export { renderDocs } from "./docs.js";
+export { DOCS_CSS, DOCS_CSS_HASH, docsHeaders, renderDocs } from "./docs.js";
 export { Metrics } from "./metrics.js";
 export { opsRoutes } from "./routes.js";

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../../lib/http.js";
 import { describe, validate } from "../../../lib/validate.js";
+import { spendSearch } from "../../limits/index.js";
 import { cachedSearchArchive } from "./cache.js";
 import type { ArchivePage } from "./search.js";
 import { withAbsoluteUrls } from "./search.js";
@@ -38,6 +39,7 @@ export const archiveApiRoutes = new Hono<AppEnv>().get(
     responses: {
       200: { description: "A page of archive entries", schema: ArchivePageOut },
       422: { description: "Invalid parameter (errors[] names it), e.g. year=abc or a foreign cursor" },
+      429: { description: "Too many new searches from this address (SEARCH_RATE_LIMIT); see Retry-After" },
     },
   }),
   validate("query", ArchiveQuery),
@@ -46,6 +48,7 @@ export const archiveApiRoutes = new Hono<AppEnv>().get(
     const cached = await cachedSearchArchive(
       deps.db,
       archiveSearchOf(c.req.valid("query"), deps.clock.now()),
+      () => spendSearch(c),
     );
     // A cached page is serialised once (pages are immutable, so the body is keyed by the page).
     let body = bodies.get(cached);

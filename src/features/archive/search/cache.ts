@@ -68,7 +68,15 @@ export function searchCacheKey(version: string, f: ArchiveSearch): string {
   ]);
 }
 
-export async function cachedSearchArchive(db: Db, f: ArchiveSearch): Promise<ArchivePage> {
+/**
+ * A search through the cache. `onMiss` runs before a text search that misses it (the costly
+ * kind) and may throw: the caller's per-client budget (limits' spendSearch).
+ */
+export async function cachedSearchArchive(
+  db: Db,
+  f: ArchiveSearch,
+  onMiss?: () => void,
+): Promise<ArchivePage> {
   const version = await archiveVersion(db, f.now);
   const key = searchCacheKey(version, f);
   let cache = caches.get(db);
@@ -82,6 +90,7 @@ export async function cachedSearchArchive(db: Db, f: ArchiveSearch): Promise<Arc
     cache.set(key, hit);
     return hit;
   }
+  if (f.q) onMiss?.();
   const page = await searchArchive(db, f);
   cache.set(key, page);
   if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);

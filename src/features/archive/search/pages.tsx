@@ -3,7 +3,8 @@ import type { AppEnv } from "../../../lib/http.js";
 import { type FieldError, Problem } from "../../../lib/problem.js";
 import { zodIssuesToErrors } from "../../../lib/validate.js";
 import { pageHeaders } from "../../../web/guards.js";
-import { sendPage } from "../../../web/layout.js";
+import { MessagePage, sendPage } from "../../../web/layout.js";
+import { spendSearch } from "../../limits/index.js";
 import { archiveSearchOf } from "./api-routes.js";
 import { cachedSearchArchive } from "./cache.js";
 import { archiveFacets } from "./facets.js";
@@ -37,7 +38,9 @@ export const archivePageRoutes = new Hono<AppEnv>().get("/archive", pageHeaders,
     errors = zodIssuesToErrors(parsed.error, "query");
   } else {
     try {
-      const page = await cachedSearchArchive(deps.db, archiveSearchOf(parsed.data, now));
+      const page = await cachedSearchArchive(deps.db, archiveSearchOf(parsed.data, now), () =>
+        spendSearch(c),
+      );
       items = page.items;
       if (page.nextCursor) {
         const next = new URLSearchParams();
@@ -47,6 +50,16 @@ export const archivePageRoutes = new Hono<AppEnv>().get("/archive", pageHeaders,
         nextHref = `/archive?${next}`;
       }
     } catch (err) {
+      if (err instanceof Problem && err.status === 429) {
+        return sendPage(
+          c,
+          <MessagePage title={err.title} org={deps.config.ORG_NAME} tone="warn">
+            <p>{err.detail}</p>
+          </MessagePage>,
+          429,
+          err.headers ?? {},
+        );
+      }
       if (!(err instanceof Problem) || err.status !== 422) throw err;
       errors = err.errors ?? [];
     }
