@@ -42,6 +42,9 @@ function runtimeFor(env: Env) {
     config,
     tokens: cryptoTokens,
     log: jsonLogger(config.LOG_LEVEL),
+    // Set by Cloudflare's edge on every request (a client's own header of that name is
+    // replaced), so it is the client; without it every request would share one budget.
+    clientAddress: (c) => c.req.header("cf-connecting-ip"),
   };
   cached = { env, deps, app: createApp(deps) };
   return cached;
