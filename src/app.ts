@@ -63,14 +63,18 @@ export function createApp(deps: Deps) {
     .route("/", auditRoutes);
   app.route("/api/v1", api);
 
-  let openapi: ReturnType<typeof buildOpenApi> | undefined;
+  let openapi: { url: string; doc: ReturnType<typeof buildOpenApi> } | undefined;
   const document = () => {
-    openapi ??= buildOpenApi(app, {
-      title: `Convene (${deps.config.ORG_NAME})`,
-      version: VERSION,
-      serverUrl: deps.config.PUBLIC_URL,
-    });
-    return openapi;
+    // Built again when PUBLIC_URL changes (a runtime sets it once it knows the address it serves).
+    if (openapi?.url !== deps.config.PUBLIC_URL) {
+      const doc = buildOpenApi(app, {
+        title: `Convene (${deps.config.ORG_NAME})`,
+        version: VERSION,
+        serverUrl: deps.config.PUBLIC_URL,
+      });
+      openapi = { url: deps.config.PUBLIC_URL, doc };
+    }
+    return openapi.doc;
   };
   app.route("/", calendarRoutes);
   app.route("/", personalFeedRoutes);

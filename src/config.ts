@@ -13,10 +13,11 @@ const ConfigSchema = z.object({
     .regex(/^(file:|libsql:|https?:|wss?:|:memory:)/, "must start with file:, libsql:, http(s): or ws(s):")
     .default("file:./data/convene.db"),
   DATABASE_AUTH_TOKEN: z.string().optional(),
+  // Unset: derived from the address actually served (publicUrlGiven below).
   PUBLIC_URL: z
     .url()
-    .default("http://localhost:8787")
-    .transform((u) => u.replace(/\/+$/, "")),
+    .optional()
+    .transform((u) => u?.replace(/\/+$/, "")),
   DEFAULT_TIME_ZONE: z
     .string()
     .refine(isValidTimeZone, "must be an IANA time zone such as America/New_York")
@@ -75,7 +76,23 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+export type Config = Omit<z.infer<typeof ConfigSchema>, "PUBLIC_URL"> & {
+  /** Where links point. Until the runtime knows the address it serves, http://localhost:PORT. */
+  PUBLIC_URL: string;
+  /**
+   * False when PUBLIC_URL was not set: the runtime then sets it from the address it serves
+   * (the port Node listens on; the Worker's request origin), so `PORT=8791 npm start` or
+   * `wrangler dev --port 8788` gives links that work. Production sets PUBLIC_URL.
+   */
+  publicUrlGiven: boolean;
+};
+
+/** The base URL for a server listening on `host`:`port` (loopback and "any" read as localhost). */
+export function servedUrl(host: string, port: number): string {
+  const local = ["127.0.0.1", "::1", "0.0.0.0", "::", "localhost"].includes(host);
+  const name = local ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
 
 export class ConfigError extends Error {}
 
@@ -87,5 +104,10 @@ export function parseConfig(source: Record<string, unknown>): Config {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  return result.data;
+  const { PUBLIC_URL, ...rest } = result.data;
+  return {
+    ...rest,
+    PUBLIC_URL: PUBLIC_URL ?? servedUrl(rest.HOST, rest.PORT),
+    publicUrlGiven: PUBLIC_URL !== undefined,
+  };
 }

@@ -52,7 +52,10 @@ function runtimeFor(env: Env) {
 
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext) {
-    return runtimeFor(env).app.fetch(request, env, ctx);
+    const runtime = runtimeFor(env);
+    // Without PUBLIC_URL (wrangler dev on any port), links point where the request came.
+    if (!runtime.deps.config.publicUrlGiven) runtime.deps.config.PUBLIC_URL = new URL(request.url).origin;
+    return runtime.app.fetch(request, env, ctx);
   },
   /** The Cron Trigger (every minute, wrangler.toml): outbox and housekeeping. */
   scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {

@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
@@ -10,6 +9,7 @@ import { sqlAll } from "../../src/db/batch.js";
 import { createApiKey } from "../../src/features/auth/service.js";
 import { buildNodeDeps } from "../../src/runtime/node-deps.js";
 import { recoverFromCrash } from "../../src/runtime/node-recover.js";
+import { freePort, killAll, startNode, waitFor } from "../support/process.js";
 import { type SmtpServer, startSmtpServer } from "../support/smtp.js";
 
 // Nothing acknowledged is ever lost: the real server (`npm start`'s entry) is killed with
@@ -17,51 +17,14 @@ import { type SmtpServer, startSmtpServer } from "../support/smtp.js";
 // every registration it answered 202 must be stored and get its confirmation, once, within a
 // minute of the restart (claims of the dead process are released at start, not after the lease).
 
-const children: ChildProcess[] = [];
 let dir: string;
 let smtp: SmtpServer | undefined;
 afterEach(async () => {
-  for (const child of children.splice(0)) child.kill("SIGKILL");
+  killAll();
   await smtp?.close();
   smtp = undefined;
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
-async function startNode(env: Record<string, string>, base: string) {
-  // node itself with tsx's loader, so that the pid killed is the server's (the tsx CLI would
-  // run the server in a child process of its own, which a SIGKILL to tsx leaves running).
-  const child = spawn(process.execPath, ["--import", "tsx", "src/node.ts"], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  children.push(child);
-  for (let i = 0; i < 200; i++) {
-    const up = await fetch(`${base}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("the server did not start");
-}
-
-const waitFor = async (check: () => Promise<boolean> | boolean, ms: number) => {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return false;
-};
 
 describe("a server killed during a registration burst", () => {
   it("keeps every registration it answered 202 and confirms each once within a minute of the restart", async () => {

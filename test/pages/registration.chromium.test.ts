@@ -2,6 +2,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
 import { startServer, type TestServer } from "../support/server.js";
+import { packages, systemTestsCan } from "../support/system.js";
+
+const can = systemTestsCan("the browser tests", packages.chromium);
 
 /**
  * The attendee's path in a real browser against the real server: event page, form filled with
@@ -13,6 +16,7 @@ let browser: Browser;
 let slug: string;
 
 beforeAll(async () => {
+  if (!can) return;
   server = await startServer();
   const created = await server.api<{ slug: string }>("POST", "/events", {
     title: "Ukraine's critical choice: Pursue peace or fight on",
@@ -54,7 +58,7 @@ const focusedId = (page: Page) =>
     return el?.id || `${el?.tagName.toLowerCase()}[type=${el?.getAttribute("type")}]`;
   });
 
-describe("registering in a browser", () => {
+describe.skipIf(!can)("registering in a browser", () => {
   it("works with the keyboard alone, from the event page to a cancelled registration", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();

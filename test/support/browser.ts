@@ -1,18 +1,11 @@
-import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
-
-export const CHROMIUM = "/usr/bin/chromium";
+import { CHROMIUM } from "./system.js";
 
 /**
- * Debian's chromium through playwright-core. A missing browser is a failure, never a skip:
- * CI installs it (.ci/run), and a silently skipped browser test proves nothing.
+ * Debian's chromium through playwright-core. Browser tests ask systemTestsCan first (a missing
+ * browser is a visible skip, or a failure in CI: support/system.ts).
  */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install it (apt-get install -y chromium) to run the browser tests`,
-    );
-  }
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
