@@ -70,6 +70,12 @@ export interface Deps {
    * letting them wait out the lease). Absent on Workers, whose claims wait for the lease.
    */
   instance?: string;
+  /**
+   * The platform compresses responses for each client itself (Workers: the edge negotiates with
+   * the real client, and the Worker sees a rewritten Accept-Encoding that always offers gzip).
+   * The app then never compresses: it would send gzip to clients that did not ask for it.
+   */
+  platformCompression?: boolean;
   /** The peer address of a request as the runtime sees it (socket on Node, CF-Connecting-IP on Workers). */
   clientAddress?: (c: Context) => string | undefined;
 }

@@ -45,6 +45,7 @@ function runtimeFor(env: Env) {
     // Set by Cloudflare's edge on every request (a client's own header of that name is
     // replaced), so it is the client; without it every request would share one budget.
     clientAddress: (c) => c.req.header("cf-connecting-ip"),
+    platformCompression: true,
   };
   cached = { env, deps, app: createApp(deps) };
   return cached;

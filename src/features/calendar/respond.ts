@@ -59,7 +59,7 @@ export async function serveCalendar(c: Context<AppEnv>, spec: CalendarSpec): Pro
   if (!version) throw notFound(spec.what);
   const cache = feedCache(db);
   const tag = calendarTag(config, spec.key, version.fingerprint);
-  const gzip = acceptsGzip(c.req.header("accept-encoding"));
+  const gzip = !c.var.deps.platformCompression && acceptsGzip(c.req.header("accept-encoding"));
   const headers: Record<string, string> = {
     "Content-Type": "text/calendar; charset=utf-8",
     "Cache-Control": spec.cacheControl,
