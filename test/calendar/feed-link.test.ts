@@ -29,7 +29,7 @@ describe(`the calendar feed link on the manage page (${engine})`, () => {
 
   const feedLinks = (html: string) => {
     const webcal = link(html, "Subscribe to my calendar feed");
-    const https = link(html, "Open my calendar feed (https)");
+    const https = link(html, "Download my calendar feed (.ics)");
     return { webcal, https, token: https && /\/feeds\/([0-9a-z]+)\/calendar\.ics$/.exec(https)?.[1] };
   };
 
@@ -49,6 +49,8 @@ describe(`the calendar feed link on the manage page (${engine})`, () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(res.headers.get("referrer-policy")).toBe("no-referrer");
     expect(res.text).toContain("Anyone who has it can see the events you registered for");
+    // The link is named for what it is, whatever its scheme (on main it said "(https)" for http://).
+    expect(res.text).not.toContain("(https)");
     const links = feedLinks(res.text);
     expect(links.token).toMatch(/^[0-9a-z]{48}$/);
     expect(links.https).toBe(`${ORIGIN}/feeds/${links.token}/calendar.ics`);

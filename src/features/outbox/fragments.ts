@@ -10,6 +10,17 @@ export const queuedOtherThan = (dedupeKey: SQL, exceptId: string) =>
   sql`EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = ${dedupeKey} AND o.id <> ${exceptId})`;
 
 /**
+ * Whether a message with one of `templates` was queued after `thanId` (in insertion order: the
+ * rowid; ids share their time prefix within a millisecond) under a dedupe key starting with
+ * `keyPrefix`: a range of the dedupe_key index, so no index on registration_id is needed (each
+ * would cost every registration's commit, migration 0010).
+ */
+export const queuedLater = (keyPrefix: string, templates: readonly string[], thanId: string) =>
+  sql`EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key >= ${keyPrefix} AND o.dedupe_key < ${`${keyPrefix}\uffff`}
+        AND o.rowid > (SELECT rowid FROM outbox WHERE id = ${thanId})
+        AND o.template IN (SELECT value FROM json_each(${JSON.stringify(templates)})))`;
+
+/**
  * Delivery counts, as a JSON object, of the messages a reminder queued for its due instant
  * `dueAt`: queued, retrying, sent, failed (dead) and skipped (closed without sending).
  */

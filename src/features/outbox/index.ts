@@ -8,7 +8,7 @@
 export { claimants, releaseClaims } from "./claims.js";
 export { type ClaimedRow, claimDue, type DispatchReport, dispatchOutbox, LEASE_MS } from "./dispatcher.js";
 export { enqueue, enqueueFixed } from "./enqueue.js";
-export { queuedOtherThan, reminderDeliveryCounts } from "./fragments.js";
+export { queuedLater, queuedOtherThan, reminderDeliveryCounts } from "./fragments.js";
 export {
   type MessageKind,
   MessageKinds,

@@ -108,7 +108,8 @@ export function FeedLinkPage(p: { config: Config; base: string; feedToken: strin
         <input type="text" id="feed-url" value={https} readonly aria-describedby="feed-url-hint" />
       </p>
       <p>
-        <a href={https}>Open my calendar feed (https)</a>
+        {/* Named for what it is, not its scheme: a local server's link is http:// (issue 16). */}
+        <a href={https}>Download my calendar feed (.ics)</a>
       </p>
       <p>
         <a href={p.base}>Back to your registration</a>

@@ -29,7 +29,7 @@ export interface MessageFacts {
 }
 
 /** The status each template announces; a later change is pointed out in the message. */
-const ANNOUNCES: Partial<Record<Template, MessageFacts["status"]>> = {
+export const ANNOUNCES: Partial<Record<Template, MessageFacts["status"]>> = {
   "registration.confirmed": "confirmed",
   "registration.promoted": "confirmed",
   "registration.waitlisted": "waitlisted",

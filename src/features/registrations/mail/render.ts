@@ -5,13 +5,14 @@ import { outgoing } from "../../../mail/letter.js";
 import { eventFactsJson, eventValue, findEventWithRelations } from "../../events/index.js";
 import {
   type MessageKind,
+  queuedLater,
   queuedOtherThan,
   type RenderDeps,
   type Rendered,
   type RenderItem,
 } from "../../outbox/index.js";
 import { messageTokenStatements, tokenExists } from "../tokens.js";
-import { composeContent, type MessageFacts } from "./content.js";
+import { ANNOUNCES, composeContent, type MessageFacts } from "./content.js";
 import { buildInvitation, invitationMethod } from "./invitation.js";
 import { TEMPLATES, type Template } from "./queue.js";
 
@@ -39,6 +40,7 @@ interface Facts extends EventFacts {
   name: string;
   erased_at: number | null;
   has_join: number;
+  said_again: number;
 }
 
 function eventFacts(json: string): EventFacts {
@@ -71,6 +73,12 @@ async function renderRegistrationMessage(
   if (typeof registrationId !== "string") throw new Error("params.registrationId is missing");
   const { PUBLIC_URL } = deps.config;
   const now = deps.clock.now().getTime();
+  const template = row.template as Template;
+  // Messages about the registration's own status (not event changes) that say the same thing.
+  const announces = template === "event.updated" ? undefined : ANNOUNCES[template];
+  const sameNews = announces
+    ? TEMPLATES.filter((t) => t !== "event.updated" && ANNOUNCES[t] === announces)
+    : [];
   const manage = await mintToken(deps);
   const join = await mintToken(deps);
   const unsub = await mintToken(deps);
@@ -85,7 +93,8 @@ async function renderRegistrationMessage(
                CASE WHEN r.status = 'waitlisted' THEN
                  (SELECT count(*) FROM registrations w WHERE w.event_id = r.event_id
                     AND w.status = 'waitlisted' AND w.waitlist_position <= r.waitlist_position) END AS position,
-               ${tokenExists(join.hash)} AS has_join
+               ${tokenExists(join.hash)} AS has_join,
+               ${queuedLater(`reg:${registrationId}:`, sameNews, row.id)} AS said_again
         FROM registrations r JOIN attendees a ON a.id = r.attendee_id
         WHERE r.id = ${registrationId}`,
   ]);
@@ -94,7 +103,18 @@ async function renderRegistrationMessage(
   const f: Facts | undefined = read?.event ? { ...read, ...eventFacts(read.event) } : undefined;
   if (!f) return { skip: "registration no longer exists" };
   if (f.erased_at !== null) return { skip: "attendee erased" };
-  const template = row.template as Template;
+  // Only what is still true when it leaves (a cancel and a comeback in one tick send one email):
+  if (announces && template !== "event.updated") {
+    // a later message says the same (a second confirmation, a second cancellation);
+    if (Number(f.said_again)) return { skip: `a later ${announces} message says it` };
+    // a cancellation when the person holds a seat again (their new invitation follows; a
+    // comeback onto the waitlist still gets it: the seat and its calendar entry are gone);
+    if (template === "registration.cancelled" && f.status === "confirmed")
+      return { skip: "confirmed again since" };
+    // a seat or a waitlist place that is gone (the cancellation or promotion says what is true).
+    if (template !== "registration.cancelled" && f.status !== announces)
+      return { skip: `registration ${f.status} since` };
+  }
   if (template === "event.updated") {
     if (f.status !== "confirmed") return { skip: `registration ${f.status} since` };
     if (f.event_status !== "published") return { skip: `event ${f.event_status} since` };
