@@ -154,4 +154,18 @@ describe(`the registration form (${engine})`, () => {
     const rows = await t.db.select().from(attendees).where(eq(attendees.email, "b@x.org"));
     expect(rows).toEqual([]);
   });
+
+  it("writes a title that ends in a question mark without stray punctuation after it", async () => {
+    const t = await createTestApp();
+    const key = await t.key();
+    const e = await makeEvent(t, key, { title: "Peace in Ukraine?" });
+    const fields = { name: "Ada", email: "ada@example.org", consent: "yes", website: "" };
+    for (let i = 0; i < 2; i++) {
+      // The first submission and a repeat (on main the repeat said "... for Ukraine? .").
+      const res = await postForm(t, `/events/${e.slug}/register`, fields);
+      const text = res.text.replace(/<[^>]+>/g, "");
+      expect(text).toContain("Peace in Ukraine?");
+      expect(text).not.toMatch(/\?\s*\./);
+    }
+  });
 });
