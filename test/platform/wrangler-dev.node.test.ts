@@ -11,6 +11,7 @@ import { answers, freePort, waitFor } from "../support/process.js";
 let dir: string;
 let base: string;
 let dev: ChildProcess;
+let output = "";
 const state = () => join(dir, "state");
 const env = () => ({ ...process.env, MAIL_DIR: join(dir, "mail"), WRANGLER_SEND_METRICS: "false" });
 
@@ -41,8 +42,9 @@ beforeAll(async () => {
       "--persist-to",
       state(),
     ],
-    { env: env(), stdio: ["ignore", "ignore", "ignore"], detached: true },
+    { env: env(), stdio: ["ignore", "pipe", "ignore"], detached: true },
   );
+  dev.stdout!.on("data", (d) => (output += d));
   if (!(await waitFor(() => answers(base), 90_000))) throw new Error("wrangler dev did not start");
 }, 120_000);
 
@@ -54,6 +56,13 @@ afterAll(async () => {
 });
 
 describe("npm run dev:worker", () => {
+  it("migrates the local D1 in one line, not a table per migration, and says where mail goes and how to run the cron", () => {
+    expect(output).toMatch(/^Local D1: \d+ migrations applied\.$/m);
+    expect(output).not.toContain("│");
+    expect(output).toContain(`Mail: ${join(dir, "mail")}/*.eml`);
+    expect(output).toContain(`curl "${base}/__scheduled?cron=*+*+*+*+*"`);
+  });
+
   it("serves calendars uncompressed to a client that accepts no compression", async () => {
     for (const headers of [{}, { "accept-encoding": "identity" }] as Record<string, string>[]) {
       const res = await raw("/calendar.ics", headers);
