@@ -73,11 +73,15 @@ export function setResponseHeader(c: Context, name: string, value: string): void
  * route); logs must not collect them, since a log reader could then act as the attendee.
  */
 export function redactPath(path: string): string {
-  return path
-    .replace(/^\/(r|j)\/(?!f\/)[^/]+/, "/$1/:token")
-    .replace(/^\/j\/f\/([^/]+)\/[^/]+/, "/j/f/$1/:mac")
-    .replace(/^\/feeds\/[^/]+/, "/feeds/:token")
-    .replace(/^\/api\/v1\/registrations\/(?!reg_)[^/]+/, "/api/v1/registrations/:token");
+  return (
+    path
+      .replace(/^\/r\/[^/]+/, "/r/:token")
+      // /j/{token} and /j/{registration id}/{join key}: both parts, the key being the secret.
+      .replace(/^\/j\/(?!f\/)[^/]+(\/[^/]+)?/, "/j/:token")
+      .replace(/^\/j\/f\/([^/]+)\/[^/]+/, "/j/f/$1/:mac")
+      .replace(/^\/feeds\/[^/]+/, "/feeds/:token")
+      .replace(/^\/api\/v1\/registrations\/(?!reg_)[^/]+/, "/api/v1/registrations/:token")
+  );
 }
 
 export function problemResponse(c: Context<AppEnv>, problem: Problem): Response {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { attendees, registrations } from "../../src/db/schema.js";
 import { createTestApp, engine, type TestApp } from "../support/app.js";
 import { makeEvent } from "../support/events.js";
+import { linkToken } from "../support/mailbox.js";
 import {
   manageTokenFromEmail,
   outboxRows,
@@ -208,5 +209,21 @@ describe(`what the emailed link may do (${engine})`, () => {
     // Again changes nothing: she is not cancelled.
     await t.request("POST", `/r/${ada.token}/rejoin`, { headers: form });
     expect(await standingOf(t, e.slug, "ada@example.org")).toEqual({ status: "waitlisted", position: 2 });
+  });
+
+  it("has one join link per registration, the same in every email, which stops working with erasure", async () => {
+    const t = await createTestApp();
+    const key = await t.key();
+    const e = await makeEvent(t, key, { capacity: 5 });
+    const { token } = await registerAndOpenEmail(t, e.slug, "joiner@example.org");
+    const joins = () => t.inbox.messages.map((m) => linkToken(m.text, "j")).filter(Boolean);
+    await t.request("PATCH", `/api/v1/events/${e.slug}`, { key, body: { title: "New title" } });
+    await manageTokenFromEmail(t, "joiner@example.org");
+    expect(joins()).toHaveLength(2);
+    expect(new Set(joins()).size).toBe(1);
+    t.clock.set("2026-04-16T15:45:00Z"); // inside the join window
+    expect((await t.request("GET", `/j/${joins()[0]}`)).status).toBe(302);
+    await t.request("POST", `/r/${token}/erase`, { headers: form });
+    expect((await t.request("GET", `/j/${joins()[0]}`)).status).toBe(404);
   });
 });

@@ -27,7 +27,11 @@ export function mailbox() {
 
 export type Mailbox = ReturnType<typeof mailbox>;
 
-/** The token of the first `/r/` (manage) or `/j/` (join) link in a text, or undefined. */
+/**
+ * The token of the first `/r/` (manage) or `/j/` (join) link in a text, or undefined. A join
+ * link is `/j/{registration id}/{join key}` (or an older `/j/{token}`): its whole path after /j/.
+ */
 export function linkToken(text: string, kind: "r" | "j"): string | undefined {
-  return new RegExp(`/${kind}/([0-9a-z]+)`).exec(text)?.[1];
+  const pattern = kind === "j" ? /\/j\/(\w+\/[0-9a-f]{32}|[0-9a-z]+)/ : /\/r\/([0-9a-z]+)/;
+  return pattern.exec(text)?.[1];
 }

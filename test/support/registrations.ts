@@ -114,3 +114,14 @@ export async function standingOf(t: TestApp, slug: string, email: string) {
   const { status, position } = await outcomeOf(t.db, reg.id);
   return { status, position: position === null ? null : Number(position) };
 }
+
+/** The address whose registration a join link `{registration id}/{join key}` opens, if any. */
+export async function joinLinkOwner(t: Pick<TestApp, "db">, link: string): Promise<string | undefined> {
+  const [id, key] = link.split("/");
+  const [row] = await t.db
+    .select({ email: attendees.email })
+    .from(registrations)
+    .innerJoin(attendees, eq(attendees.id, registrations.attendeeId))
+    .where(and(eq(registrations.id, id ?? ""), eq(registrations.joinKey, key ?? "")));
+  return row?.email;
+}

@@ -39,6 +39,8 @@ export const registrations = sqliteTable(
     opId: text("op_id"),
     attendedAt: instant("attended_at"),
     remindersOptOut: integer("reminders_opt_out", { mode: "boolean" }).notNull().default(false),
+    // The personal join link's secret, made once (migration 0012 says why it is not hashed).
+    joinKey: text("join_key"),
   },
   (t) => [
     uniqueIndex("registrations_event_attendee").on(t.eventId, t.attendeeId),

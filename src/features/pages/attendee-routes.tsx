@@ -20,6 +20,7 @@ import {
   requestFeedToken,
   resolveFeedJoin,
   resolveJoin,
+  resolveRegistrationJoin,
 } from "../registrations/index.js";
 import { JoinWaitPage, ManagePage, UnsubscribePage } from "./attendee-view.js";
 import { FeedLinkPage } from "./calendar-view.js";
@@ -120,6 +121,18 @@ export const attendeeRoutes = new Hono<AppEnv>()
     const decision = await resolveJoin(c.var.deps, c.req.param("token"), {
       recordAttendance: c.req.method === "GET",
     });
+    return joinAnswer(c, decision);
+  })
+  // The join link of emails and invitations: one per registration, the same in every message.
+  .get("/j/:registrationId/:key", pageHeaders, tokenPage, async (c) => {
+    const decision = await resolveRegistrationJoin(
+      c.var.deps,
+      c.req.param("registrationId"),
+      c.req.param("key"),
+      {
+        recordAttendance: c.req.method === "GET",
+      },
+    );
     return joinAnswer(c, decision);
   })
   // Join links in an attendee's calendar feed: same rules and pages, authorised by the feed token.

@@ -37,7 +37,7 @@ export async function eraseAttendee(deps: Deps, attendeeId: string): Promise<voi
       UPDATE registrations SET status = 'cancelled', cancelled_at = ${at}, updated_at = ${at}, op_id = ${opId}
       WHERE attendee_id = ${attendeeId} AND status IN ('confirmed', 'waitlisted')`,
     ...active.flatMap((r) => promotionStatements(r.eventId, opId, now)),
-    sql`UPDATE registrations SET answers = '{}', updated_at = ${at} WHERE attendee_id = ${attendeeId}`,
+    sql`UPDATE registrations SET answers = '{}', join_key = NULL, updated_at = ${at} WHERE attendee_id = ${attendeeId}`,
     revokeAttendeeTokens(attendeeId, at),
     sql`
       UPDATE attendees SET name = ${ERASED_NAME}, email = ${erasedEmail(attendeeId)}, erased_at = ${at}, updated_at = ${at}

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { registrations } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
-import type { EventRow } from "../events/index.js";
+import { type EventRow, findEvent } from "../events/index.js";
 import { findByToken } from "./service.js";
 
 /** The personal join link opens this long before the start. */
@@ -29,6 +29,35 @@ export async function resolveJoin(
   const found = await findByToken(deps, token, "join");
   if (!found) return null;
   return applyJoin(deps, found.event, found.registration, options);
+}
+
+/**
+ * The personal join link of emails and invitations, /j/{registration id}/{join key}: one per
+ * registration (migration 0012), compared in constant time. Null when it does not match (or
+ * the key was cleared by erasure).
+ */
+export async function resolveRegistrationJoin(
+  deps: Deps,
+  registrationId: string,
+  key: string,
+  options: { recordAttendance: boolean },
+): Promise<JoinDecision | null> {
+  if (!/^\w{1,64}$/.test(registrationId) || !/^[0-9a-f]{32}$/.test(key)) return null;
+  const [registration] = await deps.db
+    .select()
+    .from(registrations)
+    .where(eq(registrations.id, registrationId));
+  if (!registration?.joinKey || !sameText(registration.joinKey, key)) return null;
+  const event = await findEvent(deps.db, registration.eventId);
+  return event ? applyJoin(deps, event, registration, options) : null;
+}
+
+/** Equal strings of equal length, compared without an early exit (no timing hint of a prefix). */
+function sameText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 /** The join rules for any kind of personal link (emailed /j/{token} or a feed's /j/f/...). */

@@ -86,7 +86,7 @@ export async function register(
                   WHERE event_id = e.id), 0) < e.capacity) AS free
         FROM ${eventSeating(eventId)} e)
       INSERT INTO registrations (id, event_id, attendee_id, status, waitlist_position, answers, consent_at,
-                                 created_at, updated_at, confirmed_at, op_id)
+                                 created_at, updated_at, confirmed_at, op_id, join_key)
       SELECT ${deps.tokens.id("reg")}, s.id, (SELECT id FROM attendees WHERE email = ${email}),
              CASE WHEN s.free THEN 'confirmed' ELSE 'waitlisted' END,
              CASE WHEN s.free THEN NULL ELSE (SELECT coalesce(max(p), 0) + 1 FROM (
@@ -94,7 +94,7 @@ export async function register(
                UNION ALL SELECT max(waitlist_position) FROM registrations WHERE event_id = s.id AND status = 'waitlisted'
                UNION ALL SELECT max(waitlist_position) FROM registrations WHERE event_id = s.id AND status = 'cancelled')) END,
              ${JSON.stringify(input.answers)}, ${now}, ${now}, ${now},
-             CASE WHEN s.free THEN ${now} ELSE NULL END, ${opId}
+             CASE WHEN s.free THEN ${now} ELSE NULL END, ${opId}, lower(hex(randomblob(16)))
       FROM s
       WHERE s.waitlist = 1 OR s.free
       ON CONFLICT (event_id, attendee_id) DO NOTHING`,

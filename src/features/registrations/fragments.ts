@@ -11,9 +11,10 @@ import type { Db } from "../../db/client.js";
 
 /**
  * Registrations with their attendee, as a row source `(id, event_id, status, confirmed_at,
- * reminders_opt_out, email, name, erased_at)`: what a message to a registrant checks at send time.
+ * reminders_opt_out, join_key, email, name, erased_at)`: what a message to a registrant checks
+ * at send time (joinPath reads it).
  */
-export const recipients = sql`(SELECT r.id, r.event_id, r.status, r.confirmed_at, r.reminders_opt_out,
+export const recipients = sql`(SELECT r.id, r.event_id, r.status, r.confirmed_at, r.reminders_opt_out, r.join_key,
     a.email, a.name, a.erased_at FROM registrations r JOIN attendees a ON a.id = r.attendee_id)`;
 
 /**

@@ -6,7 +6,7 @@
  */
 export { type Availability, availability } from "./attendee-availability.js";
 export { eraseAttendee } from "./attendee-erase.js";
-export { applyJoin, type JoinDecision, resolveJoin } from "./attendee-join.js";
+export { applyJoin, type JoinDecision, resolveJoin, resolveRegistrationJoin } from "./attendee-join.js";
 export {
   cancelByToken,
   findManage,
@@ -29,8 +29,8 @@ export { closedReason, eventFull, findByToken, registerForEvent } from "./servic
 export { staffRegistrationRoutes } from "./staff-routes.js";
 export {
   createFeedToken,
+  joinPath,
   type MessageTokens,
   messageTokenStatements,
   rotateFeedToken,
-  tokenExists,
 } from "./tokens.js";

@@ -13,24 +13,22 @@ import { eventOnline } from "../events/index.js";
  * batch in engine.ts, the hot path, and is written there.)
  */
 
-/** One message's tokens: its index in the caller's list, the registration, and the two hashes. */
+/** One message's tokens: its index in the caller's list, the registration, and the hashes. */
 export interface MessageTokens {
   i: number;
   reg: string;
   manage: string;
-  join: string;
   /** The List-Unsubscribe link's token: it can stop reminders and nothing else. */
   unsub: string;
-  /** 1: a recording notice, which carries no join link. */
-  rec: 0 | 1;
 }
 
 /**
- * Manage, join and unsubscribe tokens for a list of outgoing messages, minted at send time, as
- * three INSERT ... SELECT over the JSON list (one bound parameter whatever its length: D1 allows 100).
- * A token is written only while its registration is live (attendee not erased; for `confirmed`,
- * also still confirmed); a join token only for a confirmed registration of a published online
- * event. The caller's read in the same batch sees whether each one was written (`tokenExists`).
+ * Manage and unsubscribe tokens for a list of outgoing messages, minted at send time, as
+ * INSERT ... SELECT over the JSON list (one bound parameter whatever its length: D1 allows 100),
+ * and the registrations' join keys, made once (a registration from before migration 0012 gets
+ * its key here): three statements. A token is written only while its registration is live
+ * (attendee not erased; for `confirmed`, also still confirmed). The caller's read in the same
+ * batch reads the join link (`joinPath`); a skipped registration's tokens are simply never shown.
  */
 export function messageTokenStatements(
   list: MessageTokens[],
@@ -50,17 +48,21 @@ export function messageTokenStatements(
     // it carries its own token, which opens no manage page.
     sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
         SELECT json_extract(q.value, '$.unsub'), 'unsubscribe', r.id, ${now} FROM ${q} WHERE ${live}`,
-    sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
-        SELECT json_extract(q.value, '$.join'), 'join', r.id, ${now}
-        FROM ${q}
-        WHERE ${live} AND r.status = 'confirmed' AND json_extract(q.value, '$.rec') = 0
-          AND ${eventOnline(sql`r.event_id`)}`,
+    sql`UPDATE registrations SET join_key = lower(hex(randomblob(16)))
+        WHERE join_key IS NULL AND id IN (SELECT json_extract(value, '$.reg') FROM json_each(${JSON.stringify(list)}))`,
   ];
 }
 
-/** A read fragment: 1 when a token with this hash exists (written earlier in the same batch). */
-export const tokenExists = (hash: SQL | string) =>
-  sql`EXISTS (SELECT 1 FROM access_tokens t WHERE t.hash = ${hash})`;
+/**
+ * The registration's personal join path, `/j/{id}/{join key}` (one per registration, the same in
+ * every message), as a read fragment over registration `r`: NULL unless the message carries
+ * one (not a recording notice: `rec`) and the registration is confirmed, for a published online
+ * event, and not erased.
+ */
+export const joinPath = (r: string, rec: SQL | number) =>
+  sql`CASE WHEN ${rec} = 0 AND ${sql.raw(r)}.status = 'confirmed' AND ${sql.raw(r)}.join_key IS NOT NULL
+        AND ${eventOnline(sql.raw(`${r}.event_id`))}
+      THEN '/j/' || ${sql.raw(r)}.id || '/' || ${sql.raw(r)}.join_key END`;
 
 /** Revokes every token of an attendee and of their registrations (erasure). */
 export function revokeAttendeeTokens(attendeeId: string, at: number): SQL {

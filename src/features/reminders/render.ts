@@ -5,7 +5,7 @@ import { outgoing } from "../../mail/letter.js";
 import { type CalendarLinks, calendarLinks } from "../calendar/index.js";
 import { type EventWithRelations, eventValue, findEventWithRelations } from "../events/index.js";
 import type { MessageKind, RenderDeps, Rendered, RenderItem } from "../outbox/index.js";
-import { messageTokenStatements, recipients, tokenExists } from "../registrations/index.js";
+import { joinPath, messageTokenStatements, recipients } from "../registrations/index.js";
 import { composeRecordingNotice, composeReminder } from "./content.js";
 import { sendableUntil } from "./fanout.js";
 
@@ -23,7 +23,7 @@ interface Facts {
   confirmed_at: number | null;
   plan_status: string | null;
   plan_kind: string | null;
-  has_join: number;
+  join_path: string | null;
   has_recording: number;
 }
 
@@ -69,16 +69,8 @@ async function renderReminderMessages(
   const now = deps.clock.now().getTime();
   const out: (Rendered | Error)[] = new Array(items.length);
   type Minted = { token: string; hash: string };
-  const minted: { manage: Minted; join: Minted; unsub: Minted }[] = [];
-  const list: {
-    i: number;
-    reg: string;
-    rem: string;
-    rec: 0 | 1;
-    manage: string;
-    join: string;
-    unsub: string;
-  }[] = [];
+  const minted: { manage: Minted; unsub: Minted }[] = [];
+  const list: { i: number; reg: string; rem: string; rec: 0 | 1; manage: string; unsub: string }[] = [];
   for (const [i, { row }] of items.entries()) {
     const { registrationId, reminderId } = row.params;
     if (typeof registrationId !== "string" || typeof reminderId !== "string") {
@@ -86,9 +78,8 @@ async function renderReminderMessages(
       continue;
     }
     const manage = await mintToken(deps);
-    const join = await mintToken(deps);
     const unsub = await mintToken(deps);
-    minted[i] = { manage, join, unsub };
+    minted[i] = { manage, unsub };
     const rec = row.template === "recording.available" ? 1 : 0;
     list.push({
       i,
@@ -96,7 +87,6 @@ async function renderReminderMessages(
       rem: reminderId,
       rec,
       manage: manage.hash,
-      join: join.hash,
       unsub: unsub.hash,
     });
   }
@@ -109,7 +99,7 @@ async function renderReminderMessages(
     sql`SELECT json_extract(q.value, '$.i') AS i, r.status, r.confirmed_at, r.reminders_opt_out, r.email, r.name,
                r.erased_at, r.event_id, ${eventValue(sql`r.event_id`, "status")} AS event_status,
                m.due_at AS plan_due_at, m.status AS plan_status, m.kind AS plan_kind,
-               ${tokenExists(sql`json_extract(q.value, '$.join')`)} AS has_join,
+               ${joinPath("r", sql`json_extract(q.value, '$.rec')`)} AS join_path,
                ${recordingPublished(sql`r.event_id`)} AS has_recording
         FROM json_each(${JSON.stringify(list)}) q JOIN ${recipients} r ON r.id = json_extract(q.value, '$.reg')
              LEFT JOIN reminders m ON m.id = json_extract(q.value, '$.rem')`,
@@ -133,7 +123,7 @@ async function renderReminderMessages(
   for (const { i } of list) {
     const { row, messageId } = items[i]!;
     const recording = row.template === "recording.available";
-    const { manage, join } = minted[i]!;
+    const { manage } = minted[i]!;
     const f = facts.get(i);
     const skip = (reason: string) => {
       out[i] = { skip: reason };
@@ -208,7 +198,7 @@ async function renderReminderMessages(
           dueAt: Number(dueAt),
           now,
           event: { ...ev, url: `${PUBLIC_URL}/events/${encodeURIComponent(ev.slug)}` },
-          joinUrl: Number(f.has_join) ? `${PUBLIC_URL}/j/${join.token}` : null,
+          joinUrl: f.join_path ? `${PUBLIC_URL}${f.join_path}` : null,
           icsUrl: links.ics,
           googleUrl: links.google,
         });

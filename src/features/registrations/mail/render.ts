@@ -11,7 +11,7 @@ import {
   type Rendered,
   type RenderItem,
 } from "../../outbox/index.js";
-import { messageTokenStatements, tokenExists } from "../tokens.js";
+import { joinPath, messageTokenStatements } from "../tokens.js";
 import { ANNOUNCES, composeContent, type MessageFacts } from "./content.js";
 import { buildInvitation, invitationMethod } from "./invitation.js";
 import { TEMPLATES, type Template } from "./queue.js";
@@ -39,7 +39,7 @@ interface Facts extends EventFacts {
   email: string;
   name: string;
   erased_at: number | null;
-  has_join: number;
+  join_path: string | null;
   said_again: number;
 }
 
@@ -80,11 +80,8 @@ async function renderRegistrationMessage(
     ? TEMPLATES.filter((t) => t !== "event.updated" && ANNOUNCES[t] === announces)
     : [];
   const manage = await mintToken(deps);
-  const join = await mintToken(deps);
   const unsub = await mintToken(deps);
-  const tokens = [
-    { i: 0, reg: registrationId, manage: manage.hash, join: join.hash, unsub: unsub.hash, rec: 0 as const },
-  ];
+  const tokens = [{ i: 0, reg: registrationId, manage: manage.hash, unsub: unsub.hash }];
   const [, , , rows] = await sqlBatch(deps.db, [
     ...messageTokenStatements(tokens, now, "any"),
     sql`SELECT r.status, r.updated_at AS registration_updated_at, r.confirmed_at, ${eventFactsJson(sql`r.event_id`)} AS event,
@@ -93,7 +90,7 @@ async function renderRegistrationMessage(
                CASE WHEN r.status = 'waitlisted' THEN
                  (SELECT count(*) FROM registrations w WHERE w.event_id = r.event_id
                     AND w.status = 'waitlisted' AND w.waitlist_position <= r.waitlist_position) END AS position,
-               ${tokenExists(join.hash)} AS has_join,
+               ${joinPath("r", 0)} AS join_path,
                ${queuedLater(`reg:${registrationId}:`, sameNews, row.id)} AS said_again
         FROM registrations r JOIN attendees a ON a.id = r.attendee_id
         WHERE r.id = ${registrationId}`,
@@ -122,7 +119,7 @@ async function renderRegistrationMessage(
       return { skip: `superseded by the invitation for sequence ${f.sequence}` };
     }
   }
-  const joinUrl = Number(f.has_join) ? `${PUBLIC_URL}/j/${join.token}` : null;
+  const joinUrl = f.join_path ? `${PUBLIC_URL}${f.join_path}` : null;
   const hadSeat = typeof row.params.hadSeat === "boolean" ? row.params.hadSeat : f.confirmed_at !== null;
   const state = { status: f.status, hadSeat };
   // The full event (with speakers and topics) only when an invitation goes out. It is read
