@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { BENCHMARKS, type BenchContext, type Benchmark, type DatabaseProfile } from "./benchmarks.js";
+import { type BundleSize, bundleLine, measureBundle } from "./bundle.js";
 import { makeContext, stopLoad } from "./load.js";
 import { humanReport, jsonReport, machine, type Options, type Outcome } from "./report.js";
 import { type BenchServer, benchServer } from "./server.js";
@@ -159,9 +160,22 @@ async function main(): Promise<number> {
     }
 
     const m = machine();
-    if (options.json) process.stdout.write(`${JSON.stringify(jsonReport(outcomes, options, m), null, 2)}\n`);
-    else process.stdout.write(humanReport(outcomes, options, m));
-    return outcomes.some((o) => o.failure) ? 1 : 0;
+    let bundle: BundleSize | { error: string };
+    try {
+      bundle = measureBundle();
+    } catch (e) {
+      bundle = { error: `wrangler deploy --dry-run failed: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    if (options.json)
+      process.stdout.write(
+        `${JSON.stringify({ ...jsonReport(outcomes, options, m), workerBundle: bundle }, null, 2)}\n`,
+      );
+    else
+      process.stdout.write(
+        `${humanReport(outcomes, options, m)}\n${"error" in bundle ? bundle.error : bundleLine(bundle)}\n`,
+      );
+    const bundleFails = "error" in bundle || !bundle.within;
+    return outcomes.some((o) => o.failure) || bundleFails ? 1 : 0;
   } finally {
     process.off("exit", onExit);
   }
