@@ -40,6 +40,12 @@ export function Layout(p: LayoutProps) {
                 <li>
                   <a href="/">Upcoming events</a>
                 </li>
+                <li>
+                  <a href="/archive">Past events</a>
+                </li>
+                <li>
+                  <a href="/topics">Topics</a>
+                </li>
               </ul>
             </nav>
           </div>

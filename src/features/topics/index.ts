@@ -2,4 +2,4 @@
 export { topicCard, topicIdOfSlug, topicSortKey, topicUpdatedAt } from "./fragments.js";
 export { topicRoutes } from "./routes.js";
 export { topicRows } from "./rows.js";
-export { createTopic, findTopic, resolveTopicIds, type TopicRow } from "./service.js";
+export { createTopic, findTopic, listTopics, resolveTopicIds, type TopicRow } from "./service.js";

@@ -59,6 +59,26 @@ function Events(p: { split: Split; now: Date; more?: string }) {
   );
 }
 
+/** /topics: every topic, each to its page (events, recordings and research on it). */
+export function TopicsPage(p: { org: string; topics: { slug: string; name: string }[] }) {
+  return (
+    <Layout title="Topics" org={p.org}>
+      <h1>Topics</h1>
+      {p.topics.length ? (
+        <ul>
+          {p.topics.map((t) => (
+            <li>
+              <a href={`/topics/${encodeURIComponent(t.slug)}`}>{t.name}</a>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>No topics yet.</p>
+      )}
+    </Layout>
+  );
+}
+
 export function TopicPage(p: {
   topic: { slug: string; name: string };
   events: Split;

@@ -6,9 +6,9 @@ import { notFoundPage, sendPage } from "../../../web/layout.js";
 import { getBrief, getBriefView, listBriefs } from "../../briefs/index.js";
 import { findEventWithRelations } from "../../events/index.js";
 import { findPerson } from "../../people/index.js";
-import { findTopic } from "../../topics/index.js";
+import { findTopic, listTopics } from "../../topics/index.js";
 import { feedRoutes } from "../feeds/index.js";
-import { BriefPage, PersonPage, TopicPage } from "./catalog-view.js";
+import { BriefPage, PersonPage, TopicPage, TopicsPage } from "./catalog-view.js";
 import { PLAYER_ORIGINS } from "./embed.js";
 import { ArchiveEntryPage } from "./entry-view.js";
 import { isPast, personEvents, publishedRecordings, relatedCard, topicEvents } from "./queries.js";
@@ -55,6 +55,10 @@ export const libraryRoutes = new Hono<AppEnv>()
         now={now}
       />,
     );
+  })
+  .get("/topics", pageHeaders, async (c) => {
+    const { db, config } = c.var.deps;
+    return sendPage(c, <TopicsPage org={config.ORG_NAME} topics={await listTopics(db)} />);
   })
   .get("/topics/:slug", pageHeaders, async (c) => {
     const { db, config, clock } = c.var.deps;
