@@ -91,7 +91,6 @@ export async function seedCatalog(deps: Deps): Promise<SeedReport> {
     { title: "[Demo] Drones and the future of land power", days: 45, topics: ["drones", "land-power"] },
   ].map((d) => ({
     title: d.title,
-    slug: slugify(d.title),
     startsAt: today.plus({ days: d.days }).set({ hour: 12 }).toFormat("yyyy-MM-dd'T'HH:mm"),
     timeZone: catalog.organization.timezone,
     durationMinutes: 60,
@@ -102,21 +101,29 @@ export async function seedCatalog(deps: Deps): Promise<SeedReport> {
     topics: d.topics,
   }));
 
-  for (const e of [...events.map((x) => ({ ...x, slug: slugify(x.title) })), ...demos]) {
-    if (await findEvent(deps.db, e.slug)) {
+  // The seed's own events are recognised by what it writes (title, start, description), not by
+  // slug alone: a staff event that took the slug first (the README's first example is the
+  // catalogue's own title) is not ours, so ours gets the next free slug instead of being dropped.
+  const seededSlugs = new Map<string, string>();
+  for (const e of [...events, ...demos]) {
+    const input = EventCreate.parse(e);
+    const ours = await findSeeded(deps, slugify(e.title), input);
+    if (ours) {
+      seededSlugs.set(e.title, ours);
       report.skipped++;
       continue;
     }
     await attempt("events", async () => {
-      const created = await createEvent(deps, ACTOR, EventCreate.parse(e));
+      const created = await createEvent(deps, ACTOR, input);
       await publishEvent(deps, ACTOR, created.id);
+      seededSlugs.set(e.title, created.slug);
     });
   }
 
   // Demo recordings for the past events, unless an event already has recordings of any kind
   // (seeded before, or attached by staff): a second run, or a live archive, is left alone.
   for (const r of demoRecordings.recordings) {
-    const slug = slugify(r.event);
+    const slug = seededSlugs.get(r.event) ?? slugify(r.event);
     if ((await listRecordings(deps.db, slug, true)).length > 0) {
       report.skipped++;
       continue;
@@ -139,6 +146,26 @@ export async function seedCatalog(deps: Deps): Promise<SeedReport> {
     report.created.recordings++;
   }
   return report;
+}
+
+/** The slug of the seed's own event among `base`, `base-2`... (withUniqueSlug's choices), if any. */
+async function findSeeded(
+  deps: Deps,
+  base: string,
+  input: { title: string; startsAt: string; timeZone?: string; description?: string | null },
+) {
+  const startsAt = DateTime.fromISO(input.startsAt, { zone: input.timeZone }).toMillis();
+  for (let n = 1; n <= 20; n++) {
+    const slug = n === 1 ? base : `${base}-${n}`;
+    const found = await findEvent(deps.db, slug);
+    if (!found) return undefined; // slugs are taken in order: no later one exists
+    const same =
+      found.title === input.title &&
+      found.startsAt.getTime() === startsAt &&
+      (found.description ?? null) === (input.description ?? null);
+    if (same) return slug;
+  }
+  return undefined;
 }
 
 // A brief "published after" an event follows it within this window and shares a topic with it.

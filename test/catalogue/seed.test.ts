@@ -94,4 +94,35 @@ describe(`the demo seed (${engine})`, () => {
     );
     expect(recordings.flat()).toHaveLength(3);
   });
+
+  it("recognises its own events, not a staff event that took the slug first, and drops none (the README's order)", async () => {
+    const t = await createTestApp({ now: "2026-11-27T12:00:00Z" });
+    const key = await t.key();
+    // The README's first example: staff create an event with the catalogue's own title.
+    const staff = await t.request("POST", "/api/v1/events", {
+      key,
+      body: {
+        title: "Ukraine's critical choice: Pursue peace or fight on",
+        startsAt: "2026-12-10T12:00",
+        timeZone: "America/New_York",
+      },
+    });
+    expect(staff.body.slug).toBe("ukraines-critical-choice-pursue-peace-or-fight-on");
+    const first = await seedCatalog(t.deps);
+    expect(first.created.events).toBe(6);
+    const past = await t.request("GET", "/api/v1/events?when=past");
+    expect(past.body.data).toHaveLength(3);
+    const ours = past.body.data.find((e: { title: string }) =>
+      e.title.startsWith("Ukraine's critical choice"),
+    );
+    expect(ours.slug).toBe("ukraines-critical-choice-pursue-peace-or-fight-on-2");
+    expect((await t.request("GET", "/api/v1/archive")).body.data).toHaveLength(3);
+    // Its demo recording went to the seed's own event, not the staff one.
+    expect(
+      (await t.request("GET", `/api/v1/events/${ours.slug}/recordings`, { key })).body.data,
+    ).toHaveLength(1);
+    // And a second run knows all six as its own.
+    const second = await seedCatalog(t.deps);
+    expect(second.created.events).toBe(0);
+  });
 });
