@@ -1,4 +1,5 @@
 import type autocannon from "autocannon";
+import { type AnswerTimes, answerTimes, timeMeasurement } from "./answer-time.js";
 import { archiveDatabase, archiveSearch, searchRequests } from "./archive.js";
 import { bareInsert } from "./bare-insert.js";
 import { calendarFeed } from "./calendar.js";
@@ -75,7 +76,7 @@ export interface DatabaseProfile {
 
 export interface Benchmark<S = void> {
   name: string;
-  unit: "req/s" | "rows/s" | "msgs/s";
+  unit: "req/s" | "rows/s" | "msgs/s" | "ms";
   description: string;
   /** Environment the bench server needs for this benchmark (merged over all selected ones). */
   serverEnv?: Record<string, string>;
@@ -273,6 +274,64 @@ export const BENCHMARKS: Benchmark<any>[] = [
     baselineName: "bare-insert",
     target: 0.5,
     related: ["healthz"],
+  }),
+  define({
+    name: "registration-repeat",
+    unit: "req/s",
+    description:
+      "the same POST for 200 addresses already registered, in turn (the answer is the same as for a new one, issue 13): throughput only, repeats write less; whether one answer's time tells them apart is answer-known's ratio",
+    serverEnv: { REGISTRATION_RATE_LIMIT: "0" },
+    setup: async (ctx) => {
+      const { slug } = await eventForRegistrations(ctx);
+      const path = `/api/v1/events/${encodeURIComponent(slug)}/registrations`;
+      const bodies = Array.from({ length: 200 }, (_, i) =>
+        JSON.stringify({ name: "Bench Repeat", email: `bench-repeat-${i}@example.org`, consent: true }),
+      );
+      for (const body of bodies)
+        expectStatus(`POST ${path}`, await ctx.api("POST", path, { body: JSON.parse(body) }), 202);
+      return { path, bodies };
+    },
+    run: (ctx, { path, bodies }) =>
+      ctx.load({
+        path,
+        requests: bodies.map((body: string) => ({
+          method: "POST",
+          path,
+          headers: { "content-type": "application/json" },
+          body,
+        })),
+      }),
+    baselineName: "registration",
+    target: null,
+    related: ["healthz"],
+  }),
+  define({
+    name: "answer-new",
+    unit: "ms",
+    description:
+      "median answer time of a registration for a new address, one client alternating with answer-known (bench/answer-time.ts)",
+    serverEnv: { REGISTRATION_RATE_LIMIT: "0" },
+    setup: async (ctx) => {
+      const { slug } = await eventForRegistrations(ctx);
+      return ctx.fixture("answer-times", () => answerTimes(ctx, slug));
+    },
+    run: async (_ctx, times: AnswerTimes) => timeMeasurement(times.created),
+    baselineName: null,
+    target: null,
+  }),
+  define({
+    name: "answer-known",
+    unit: "ms",
+    description:
+      "median answer time for an address registered before, in the same alternating run: the ratio to answer-new should be near 1 (the time must not tell)",
+    serverEnv: { REGISTRATION_RATE_LIMIT: "0" },
+    setup: async (ctx) => {
+      const { slug } = await eventForRegistrations(ctx);
+      return ctx.fixture("answer-times", () => answerTimes(ctx, slug));
+    },
+    run: async (_ctx, times: AnswerTimes) => timeMeasurement(times.known),
+    baselineName: "answer-new",
+    target: null,
   }),
   define({
     name: "registration-rush",

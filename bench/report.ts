@@ -47,7 +47,9 @@ export function humanReport(outcomes: Outcome[], options: Options, m: ReturnType
   const header = ["benchmark", "value", "p99 ms", "baseline", "ratio", "target", "errors", "result"];
   const rows = outcomes.map((o) => [
     o.name,
-    o.measurement ? `${Math.round(o.measurement.value)} ${o.unit}` : "-",
+    o.measurement
+      ? `${o.unit === "ms" ? o.measurement.value.toFixed(2) : Math.round(o.measurement.value)} ${o.unit}`
+      : "-",
     o.measurement ? String(o.measurement.p99Ms) : "-",
     o.baseline !== null ? `${Math.round(o.baseline)} (${o.baselineName})` : "-",
     o.ratio !== null ? o.ratio.toFixed(2) : "-",

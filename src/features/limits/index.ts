@@ -3,4 +3,10 @@
  * process and Worker isolate.
  */
 export { spendSearch } from "./memory-budget.js";
-export { budgetKey, clientAddress, pruneRateLimits, rateLimitRegistrations } from "./rate-limit.js";
+export {
+  budgetKey,
+  clientAddress,
+  pruneRateLimits,
+  rateLimitRegistrations,
+  tallyStatement,
+} from "./rate-limit.js";

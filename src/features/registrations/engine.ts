@@ -5,6 +5,7 @@ import { registrations } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { notFound } from "../../lib/problem.js";
 import { eventOpenAt, eventSeating, eventValue } from "../events/index.js";
+import { tallyStatement } from "../limits/index.js";
 import { enqueueFixed } from "../outbox/index.js";
 import { outboxForOp } from "./mail/queue.js";
 
@@ -51,8 +52,8 @@ const queueResend = enqueueFixed(`
 export type Admission = "confirmed" | "waitlisted";
 
 /**
- * Registers an attendee, in ONE batch whatever the address's history, so the answer and its
- * timing do not tell a new address from a known one (docs/ARCHITECTURE.md, "Who may act"):
+ * Registers an attendee, in ONE batch whatever the address's history, which always writes (the
+ * event's submission counter), so the answer and its timing do not tell a new address from a known one (docs/ARCHITECTURE.md, "Who may act"):
  * - a new registration takes a seat, or the end of the waitlist, and queues its confirmation;
  * - a known address (registered, waitlisted or cancelled) changes nothing: not the name, the
  *   answers, the status or the consent; its links are emailed again instead;
@@ -63,7 +64,7 @@ export async function register(
   deps: Deps,
   eventId: string,
   input: { name: string; email: string; answers: Record<string, string | boolean> },
-): Promise<Admission | null> {
+): Promise<{ admission: Admission | null; created: boolean }> {
   const { db } = deps;
   const now = deps.clock.now().getTime();
   const email = normaliseEmail(input.email);
@@ -110,12 +111,13 @@ export async function register(
           (e.capacity IS NULL OR coalesce((SELECT confirmed FROM registration_counts
              WHERE event_id = e.id), 0) < e.capacity) AS free, e.waitlist
         FROM ${eventSeating(eventId)} e`,
+    // Every submission writes this counter, a new address or a known one, so both commit alike.
+    tallyStatement(`submissions:${eventId}`, now),
   ]);
   const row = results[5]?.[0] as { mine: Admission | null; free: number; waitlist: number } | undefined;
-  if (row?.mine) return row.mine;
-  if (row && Number(row.free)) return "confirmed";
-  if (row && Number(row.waitlist)) return "waitlisted";
-  return null;
+  if (row?.mine) return { admission: row.mine, created: true };
+  const admission = row && Number(row.free) ? "confirmed" : row && Number(row.waitlist) ? "waitlisted" : null;
+  return { admission, created: false };
 }
 
 /**
