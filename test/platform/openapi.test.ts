@@ -59,6 +59,7 @@ describe(`the API document (${engine})`, () => {
     // Errors point at the one Problem table instead of repeating it.
     expect(create).toContain('<a href="#schema-Problem">Problem</a>');
     expect(html).toContain('<section id="schema-Problem">');
+    expect(html).toContain('<a href="#schemas">Shared schemas</a>');
 
     // Every raw schema is still there, folded: no <pre> outside a "Raw schema" <details>.
     const pres = html.match(/<pre>/g) ?? [];

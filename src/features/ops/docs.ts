@@ -95,5 +95,5 @@ ${params ? `<h4>Parameters</h4>${params}` : ""}${body}<h4>Responses</h4><ul>${re
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(doc.info.title)} API</title><style>${DOCS_CSS}</style></head><body><header><h1>${esc(doc.info.title)} API <small>${esc(doc.info.version)}</small></h1>
 <p>The machine-readable document is at <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Staff routes take <code>Authorization: Bearer cvn_...</code>; errors are <code>application/problem+json</code> (RFC 9457) with <code>errors[]</code> naming fields.</p>
-<nav aria-label="Sections"><ul>${nav}</ul></nav></header><main>${sections}${shared ? `\n<h2 id="schemas">Shared schemas</h2>${shared}` : ""}</main></body></html>`;
+<nav aria-label="Sections"><ul>${nav}${shared ? `<li><a href="#schemas">Shared schemas</a></li>` : ""}</ul></nav></header><main>${sections}${shared ? `\n<h2 id="schemas">Shared schemas</h2>${shared}` : ""}</main></body></html>`;
 }
