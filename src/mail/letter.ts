@@ -1,5 +1,5 @@
-import { DateTime } from "luxon";
 import type { Deps, MailMessage } from "../deps.js";
+import { formatRange, formatUtcRange } from "../web/format.js";
 
 /** What a letter says: every email's subject, plain text and HTML. */
 export interface Content {
@@ -32,23 +32,12 @@ export function outgoing(
 }
 
 /**
- * The event's time for people: local time in the event's zone with the offset in force, and
- * UTC, because attendees are spread over many zones and a bare "12:00" is the classic mistake.
+ * The event's time for people: the pages' own wording (local time in the event's zone with
+ * the offset in force) and the same range in UTC, because attendees are spread over many
+ * zones and a bare "12:00" is the classic mistake.
  */
 export function formatWhen(startsAt: Date, endsAt: Date, zone: string): { local: string; utc: string } {
-  const span = (z: string, timeFmt: string) => {
-    const s = DateTime.fromJSDate(startsAt, { zone: z }).setLocale("en-US");
-    const e = DateTime.fromJSDate(endsAt, { zone: z }).setLocale("en-US");
-    const day = "cccc, LLLL d, yyyy";
-    const end = s.hasSame(e, "day") ? e.toFormat(timeFmt) : e.toFormat(`${day}, ${timeFmt}`);
-    return { s, text: `${s.toFormat(`${day}, ${timeFmt}`)} – ${end}` };
-  };
-  const local = span(zone, "h:mm a");
-  const utc = span("UTC", "HH:mm");
-  return {
-    local: `${local.text} (${zone} time, UTC${local.s.toFormat("ZZ")})`,
-    utc: `${utc.text} UTC`,
-  };
+  return { local: formatRange(startsAt, endsAt, zone), utc: formatUtcRange(startsAt, endsAt) };
 }
 
 /** HTML-escapes text for element content and double- or single-quoted attributes. */

@@ -26,14 +26,28 @@ function zoneName(dt: DateTime): string {
 
 const DAY = "cccc d LLLL yyyy";
 
-/** "Wednesday 16 April 2025, 12:00–13:00 EDT (UTC−04:00)" */
-export function formatRange(start: Date, end: Date, zone: string): string {
+/** "Thursday 16 April 2026, 12:00–13:00", or with both days when it ends on another. */
+function span(start: Date, end: Date, zone: string): { s: DateTime; text: string } {
   const s = DateTime.fromJSDate(start, { zone }).setLocale("en-GB");
   const e = DateTime.fromJSDate(end, { zone }).setLocale("en-GB");
   const sameDay = s.toISODate() === e.toISODate();
   const endText = sameDay ? e.toFormat("HH:mm") : `${e.toFormat(DAY)}, ${e.toFormat("HH:mm")}`;
   const sep = sameDay ? "\u2013" : " \u2013 ";
-  return `${s.toFormat(DAY)}, ${s.toFormat("HH:mm")}${sep}${endText} ${zoneName(s)} (${utcOffset(s)})`;
+  return { s, text: `${s.toFormat(DAY)}, ${s.toFormat("HH:mm")}${sep}${endText}` };
+}
+
+/**
+ * "Thursday 16 April 2026, 12:00–13:00 EDT (UTC−04:00)": the one way an event's time is
+ * written for people, on pages and in mail alike (test/mail/same-time.test.ts holds them together).
+ */
+export function formatRange(start: Date, end: Date, zone: string): string {
+  const { s, text } = span(start, end, zone);
+  return `${text} ${zoneName(s)} (${utcOffset(s)})`;
+}
+
+/** "Thursday 16 April 2026, 16:00–17:00 UTC": the same range in UTC, for mail read in any zone. */
+export function formatUtcRange(start: Date, end: Date): string {
+  return `${span(start, end, "UTC").text} UTC`;
 }
 
 /** "Monday 2 March 2026, 09:00 EST (UTC−05:00)" */

@@ -82,8 +82,8 @@ describe("registration emails over SMTP", () => {
     await registerFor(t, e.slug, { email: "time@example.org" });
     await runDueWork(t.deps);
     const text = smtp.received[0]!.parsed.text!;
-    expect(text).toContain("Thursday, April 16, 2026, 12:00 PM – 1:00 PM (America/New_York time, UTC-04:00)");
-    expect(text).toContain("Thursday, April 16, 2026, 16:00 – 17:00 UTC");
+    expect(text).toContain("Thursday 16 April 2026, 12:00\u201313:00 EDT (UTC\u221204:00)");
+    expect(text).toContain("Thursday 16 April 2026, 16:00\u201317:00 UTC");
   });
 
   it("gives a personal join link only to confirmed attendees of online events, never the real meeting link", async () => {

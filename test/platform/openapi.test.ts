@@ -31,4 +31,40 @@ describe(`the API document (${engine})`, () => {
     expect(html.headers.get("content-type")).toContain("text/html");
     for (const path of Object.keys(doc.paths)) expect(html.text).toContain(path);
   });
+
+  it("tells parameters and bodies as tables of property, type, required and description, raw schema one click away", async () => {
+    const t = await createTestApp();
+    const html = (await t.request("GET", "/docs")).text;
+    const section = (id: string) => html.split(`<section id="${id}">`)[1]!.split("</section>")[0]!;
+    const create = section("post--api-v1-events");
+
+    // A request body property reads as a row: its name, its type, whether it is required, what it means.
+    expect(create).toContain(
+      "<tr><td><code>durationMinutes</code></td><td>integer</td><td></td><td>Used when endsAt is absent; default 60; 1–20160</td></tr>",
+    );
+    expect(create).toMatch(/<td><code>title<\/code><\/td><td>string<\/td><td>yes<\/td>/);
+    expect(create).toContain(
+      "<td>one of <code>&quot;virtual&quot;</code>, <code>&quot;in_person&quot;</code>, <code>&quot;hybrid&quot;</code></td>",
+    );
+    // Nested objects are listed under dotted names, arrays of them with [].
+    expect(create).toMatch(/<td><code>speakers\[\]\.person<\/code><\/td><td>string<\/td><td>yes<\/td>/);
+    expect(create).toContain("<td><code>local.utcOffset</code></td>");
+
+    // Parameters are a table too; a list response's items are listed as data[].x.
+    const list = section("get--api-v1-events");
+    expect(list).toMatch(/<th scope="col">Name<\/th><th scope="col">In<\/th>/);
+    expect(list).toMatch(/<td><code>limit<\/code><\/td><td>query<\/td>/);
+    expect(list).toContain("<td><code>data[].title</code></td>");
+
+    // Errors point at the one Problem table instead of repeating it.
+    expect(create).toContain('<a href="#schema-Problem">Problem</a>');
+    expect(html).toContain('<section id="schema-Problem">');
+    expect(html).toContain('<a href="#schemas">Shared schemas</a>');
+
+    // Every raw schema is still there, folded: no <pre> outside a "Raw schema" <details>.
+    const pres = html.match(/<pre>/g) ?? [];
+    const folded = html.match(/<details><summary>Raw schema<\/summary><pre>/g) ?? [];
+    expect(pres.length).toBeGreaterThan(30);
+    expect(folded.length).toBe(pres.length);
+  });
 });

@@ -134,6 +134,9 @@ describe(`when registration is not possible (${engine})`, () => {
     expect(await typeOf(draft.slug)).toBe("/problems/not-found");
     expect(await typeOf(past.slug)).toBe("/problems/event-past");
     expect(await typeOf(notOpen.slug)).toBe("/problems/registration-not-open");
+    expect((await registerFor(t, notOpen.slug)).body.detail).toBe(
+      "Registration opens on Tuesday 10 March 2026, 09:00 EDT (UTC\u221204:00).",
+    );
     expect(await typeOf(closed.slug)).toBe("/problems/registration-closed");
     expect(await typeOf(cancelled.slug)).toBe("/problems/event-cancelled");
     expect(await outboxRows(t)).toEqual([]);

@@ -1,4 +1,5 @@
 import type { Config } from "../../config.js";
+import { markdownToText } from "../../lib/markdown.js";
 import type { EventRow, Relations } from "../events/index.js";
 
 /** The parts of the configuration calendar output depends on (and nothing else). */
@@ -90,7 +91,8 @@ export function entryView(f: EntryFacts): EntryView {
   if (cancelled) parts.push("This event has been cancelled.");
   else if (cancelMessage) parts.push("Your registration has been cancelled.");
   else if (f.waitlisted) parts.push("You are on the waitlist. We will email you if a seat becomes free.");
-  for (const p of [text(row.summary), text(row.description)]) if (p) parts.push(p);
+  // Descriptions are Markdown (src/lib/markdown.ts); calendars show plain text.
+  for (const p of [text(row.summary), text(row.description)]) if (p) parts.push(markdownToText(p));
   if (rel.speakers.length > 0) {
     const lines = rel.speakers.map((s) => {
       const about = [s.title, s.affiliation]

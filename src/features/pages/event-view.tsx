@@ -3,6 +3,7 @@ import type { Config } from "../../config.js";
 import type { FieldError, Problem } from "../../lib/problem.js";
 import { FORMAT_LABEL, formatInstant, formatRange, isoInZone } from "../../web/format.js";
 import { Layout } from "../../web/layout.js";
+import { InlineMarkdown, Markdown } from "../../web/markdown.js";
 import type { EventRow, EventWithRelations, Relations } from "../events/index.js";
 import type { Availability } from "../registrations/index.js";
 import { AddToCalendar, calendarWorthy } from "./calendar-view.js";
@@ -153,13 +154,12 @@ export function EventPage(p: {
             </>
           ) : null}
         </dl>
-        {row.summary ? <p>{row.summary}</p> : null}
-        {(row.description ?? "")
-          .split(/\n\s*\n/)
-          .filter((para) => para.trim())
-          .map((para) => (
-            <p>{para.trim()}</p>
-          ))}
+        {row.summary ? (
+          <p>
+            <InlineMarkdown text={row.summary} />
+          </p>
+        ) : null}
+        <Markdown text={row.description} />
         <People speakers={rel.speakers} />
         {rel.topics.length ? (
           <section aria-labelledby="topics">
@@ -215,7 +215,11 @@ export function EventListPage(p: { items: EventWithRelations[]; config: Config; 
               <When event={row} />
             </p>
             <p class="meta">{FORMAT_LABEL[row.format]}</p>
-            {row.summary ? <p>{row.summary}</p> : null}
+            {row.summary ? (
+              <p>
+                <InlineMarkdown text={row.summary} />
+              </p>
+            ) : null}
           </li>
         ))}
       </ul>

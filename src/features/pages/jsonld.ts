@@ -1,4 +1,5 @@
 import type { Config } from "../../config.js";
+import { markdownToText } from "../../lib/markdown.js";
 import { isoInZone } from "../../web/format.js";
 import type { EventRow, Relations } from "../events/index.js";
 
@@ -34,7 +35,7 @@ export function eventJsonLd(row: EventRow, rel: Relations, config: Config): Reco
     "@context": "https://schema.org",
     "@type": "Event",
     name: row.title,
-    ...(row.summary ? { description: row.summary } : {}),
+    ...(row.summary ? { description: markdownToText(row.summary, { links: false }) } : {}),
     url,
     startDate: isoInZone(row.startsAt, row.timeZone),
     endDate: isoInZone(row.endsAt, row.timeZone),

@@ -4,6 +4,7 @@ import type { Deps } from "../../deps.js";
 import { Problem } from "../../lib/problem.js";
 import { tokenKey } from "../../lib/tokens.js";
 import { validationProblem } from "../../lib/validate.js";
+import { formatInstant } from "../../web/format.js";
 import type { EventRow } from "../events/index.js";
 import { checkAnswers, findEvent, readCache } from "../events/index.js";
 import { type Admission, register } from "./engine.js";
@@ -29,7 +30,8 @@ export function closedReason(event: EventRow, now: Date): Problem | null {
       409,
       "registration-not-open",
       "Registration not open yet",
-      `Registration opens at ${event.registrationOpensAt.toISOString()}.`,
+      // People read this detail too: the pages' wording, in the event's zone.
+      `Registration opens on ${formatInstant(event.registrationOpensAt, event.timeZone)}.`,
     );
   }
   if (event.registrationClosesAt && event.registrationClosesAt <= now) {

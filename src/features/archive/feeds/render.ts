@@ -1,4 +1,5 @@
 import type { Config } from "../../../config.js";
+import { markdownToText } from "../../../lib/markdown.js";
 import { isoUtc } from "../../../lib/time.js";
 import { durationLabel, KIND_LABEL, mimeType } from "../library/embed.js";
 import type { FeedItem } from "./queries.js";
@@ -64,7 +65,7 @@ function itemText(item: FeedItem): string {
     r.demo ? "Demo recording: an example, not the recording of this event." : "",
     `${KIND_LABEL[r.kind]} of "${item.event.title}"${r.durationSeconds ? ` (${durationLabel(r.durationSeconds)})` : ""}.`,
     speakers.length ? `With ${speakers.join(", ")}.` : "",
-    item.event.summary ?? "",
+    item.event.summary ? markdownToText(item.event.summary) : "",
   ];
   return lines.filter(Boolean).join("\n\n");
 }
@@ -130,7 +131,7 @@ export function renderJsonFeed(config: Config, meta: FeedMeta, items: FeedItem[]
         ...(r.provider === "file" ? {} : { external_url: r.url }),
         title: itemTitle(item),
         content_text: itemText(item),
-        ...(item.event.summary ? { summary: item.event.summary } : {}),
+        ...(item.event.summary ? { summary: markdownToText(item.event.summary) } : {}),
         date_published: isoUtc(item.publishedAt),
         ...(authors.length ? { authors } : {}),
         tags: item.rel.topics.map((t) => t.name),

@@ -1,12 +1,12 @@
 import type { Config } from "../../../config.js";
 import { Layout } from "../../../web/layout.js";
+import { InlineMarkdown, Markdown } from "../../../web/markdown.js";
 import type { BriefView } from "../../briefs/index.js";
 import {
   BRIEF_KIND,
   briefPath,
   EventCards,
   FeedLinks,
-  Paragraphs,
   personPath,
   type RELATION_HEADING,
   TopicTags,
@@ -135,7 +135,7 @@ export function PersonPage(p: {
       <p class="meta">Speaker and author</p>
       <h1>{person.name}</h1>
       {about ? <p class="lede">{about}</p> : null}
-      <Paragraphs text={person.bio} />
+      <Markdown text={person.bio} />
       <Events split={p.events} now={p.now} more={`/archive?person=${encodeURIComponent(person.slug)}`} />
       <section aria-labelledby="briefs">
         <h2 id="briefs">Research</h2>
@@ -186,7 +186,11 @@ export function BriefPage(p: { brief: BriefView; related: RelatedCard[]; config:
           </>
         ) : null}
       </dl>
-      {b.summary ? <p>{b.summary}</p> : null}
+      {b.summary ? (
+        <p>
+          <InlineMarkdown text={b.summary} />
+        </p>
+      ) : null}
       {b.url ? (
         <p>
           <a class="button" href={b.url}>{`Read the ${BRIEF_KIND[b.kind].toLowerCase()}`}</a>

@@ -2,6 +2,7 @@ import type { Config } from "../../../config.js";
 import { BRIEF_RELATIONS } from "../../../db/schema.js";
 import { FORMAT_LABEL } from "../../../web/format.js";
 import { Layout } from "../../../web/layout.js";
+import { InlineMarkdown, Markdown } from "../../../web/markdown.js";
 import type { EventWithRelations, Relations } from "../../events/index.js";
 import { clockLabel, durationLabel, KIND_LABEL, linkAt, playerFor } from "./embed.js";
 import {
@@ -10,7 +11,6 @@ import {
   DateRange,
   EventCards,
   FeedLinks,
-  Paragraphs,
   RELATION_HEADING,
   SpeakerList,
   TopicTags,
@@ -146,8 +146,12 @@ export function ArchiveEntryPage(p: EntryData & { config: Config; now: Date }) {
             />
           ))}
         </section>
-        {row.summary ? <p>{row.summary}</p> : null}
-        <Paragraphs text={row.description} />
+        {row.summary ? (
+          <p>
+            <InlineMarkdown text={row.summary} />
+          </p>
+        ) : null}
+        <Markdown text={row.description} />
         {rel.speakers.length ? (
           <section aria-labelledby="speakers">
             <h2 id="speakers">Speakers</h2>

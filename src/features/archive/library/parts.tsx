@@ -1,5 +1,6 @@
 import type { Child } from "hono/jsx";
 import { formatRange, isoInZone } from "../../../web/format.js";
+import { InlineMarkdown } from "../../../web/markdown.js";
 import type { Relations } from "../../events/index.js";
 import type { EventCard } from "./queries.js";
 
@@ -53,7 +54,11 @@ export function EventCards(p: {
             </p>
             {past && e.hasRecording ? <p class="meta badge">Recording available</p> : null}
             {p.note ? p.note(e) : null}
-            {e.summary ? <p>{e.summary}</p> : null}
+            {e.summary ? (
+              <p>
+                <InlineMarkdown text={e.summary} />
+              </p>
+            ) : null}
           </li>
         );
       })}
@@ -91,20 +96,6 @@ export function SpeakerList(p: { speakers: Relations["speakers"] }) {
         );
       })}
     </ul>
-  );
-}
-
-/** Paragraphs of a plain-text field (blank lines separate them). */
-export function Paragraphs(p: { text: string | null }) {
-  return (
-    <>
-      {(p.text ?? "")
-        .split(/\n\s*\n/)
-        .filter((para) => para.trim())
-        .map((para) => (
-          <p>{para.trim()}</p>
-        ))}
-    </>
   );
 }
 

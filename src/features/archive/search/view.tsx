@@ -1,6 +1,7 @@
 import type { FieldError } from "../../../lib/problem.js";
 import { FORMAT_LABEL, formatRange, isoInZone } from "../../../web/format.js";
 import { Layout } from "../../../web/layout.js";
+import { InlineMarkdown } from "../../../web/markdown.js";
 import type { Facets } from "./facets.js";
 import type { ArchiveItem, SnippetSegment } from "./search.js";
 
@@ -53,7 +54,13 @@ function Item(p: { item: ArchiveItem }) {
           <span class="badge">{`${KIND[r.kind]}${duration(r.durationSeconds)}${r.demo ? " (demo)" : ""}`}</span>
         ))}
       </p>
-      {e.snippet ? <Snippet segments={e.snippet} /> : e.summary ? <p>{e.summary}</p> : null}
+      {e.snippet ? (
+        <Snippet segments={e.snippet} />
+      ) : e.summary ? (
+        <p>
+          <InlineMarkdown text={e.summary} />
+        </p>
+      ) : null}
       {e.speakers.length ? (
         <p class="meta">
           {"Speakers: "}
