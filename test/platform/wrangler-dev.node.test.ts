@@ -15,6 +15,19 @@ let output = "";
 const state = () => join(dir, "state");
 const env = () => ({ ...process.env, MAIL_DIR: join(dir, "mail"), WRANGLER_SEND_METRICS: "false" });
 
+/**
+ * fetch, once more after a dropped connection: wrangler dev's proxy may close a kept-alive
+ * socket between requests ("other side closed"), which says nothing about the Worker.
+ */
+async function call(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    return fetch(url, init);
+  }
+}
+
 /** A GET with node:http, which (unlike fetch) does not decompress: the bytes as sent. */
 const raw = (path: string, headers: Record<string, string> = {}) =>
   new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
@@ -72,7 +85,7 @@ describe("npm run dev:worker", () => {
   });
 
   it("points links at the origin it serves, not at a fixed port", async () => {
-    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { servers: { url: string }[] };
+    const doc = (await (await call(`${base}/openapi.json`)).json()) as { servers: { url: string }[] };
     expect(doc.servers[0]!.url).toBe(base);
   });
 
@@ -91,7 +104,7 @@ describe("npm run dev:worker", () => {
 
     const staff = { authorization: `Bearer ${key}`, "content-type": "application/json" };
     const startsAt = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 16);
-    const created = await fetch(`${base}/api/v1/events`, {
+    const created = await call(`${base}/api/v1/events`, {
       method: "POST",
       headers: staff,
       body: JSON.stringify({
@@ -104,16 +117,16 @@ describe("npm run dev:worker", () => {
     expect(created.status).toBe(201);
     const { slug } = (await created.json()) as { slug: string };
     expect(
-      (await fetch(`${base}/api/v1/events/${slug}/publish`, { method: "POST", headers: staff })).status,
+      (await call(`${base}/api/v1/events/${slug}/publish`, { method: "POST", headers: staff })).status,
     ).toBe(200);
-    const reg = await fetch(`${base}/api/v1/events/${slug}/registrations`, {
+    const reg = await call(`${base}/api/v1/events/${slug}/registrations`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ name: "Olena", email: "olena@example.org", consent: true }),
     });
     expect(reg.status).toBe(202);
 
-    expect((await fetch(`${base}/__scheduled?cron=*+*+*+*+*`)).status).toBe(200);
+    expect((await call(`${base}/__scheduled?cron=*+*+*+*+*`)).status).toBe(200);
     const mailDir = join(dir, "mail");
     const arrived = await waitFor(
       async () => (await readdir(mailDir).catch(() => [])).some((f) => f.endsWith(".eml")),
@@ -133,6 +146,6 @@ describe("npm run dev:worker", () => {
       { env: env(), encoding: "utf8" },
     );
     expect(out).toMatch(/^Seeded the local D1: \d+ topics/);
-    expect(await (await fetch(`${base}/archive`)).text()).toContain("Ukraine&#39;s critical choice");
+    expect(await (await call(`${base}/archive`)).text()).toContain("Ukraine&#39;s critical choice");
   }, 60_000);
 });
