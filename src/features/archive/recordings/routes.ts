@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Scope } from "../../../db/schema.js";
 import { actorOf, hasScope, optionalScope, requireScope } from "../../../lib/access.js";
 import type { AppEnv } from "../../../lib/http.js";
-import { IdOrSlugParam } from "../../../lib/schemas.js";
+import { IdOrSlugParam, NoQuery } from "../../../lib/schemas.js";
 import { describe, validate } from "../../../lib/validate.js";
 import { authenticate } from "../../auth/index.js";
 import { ChaptersPut, RecordingCreate, RecordingOut, RecordingParam, RecordingUpdate } from "./schemas.js";
@@ -62,6 +62,7 @@ export const recordingRoutes = new Hono<AppEnv>()
     }),
     staffRead,
     validate("param", IdOrSlugParam),
+    validate("query", NoQuery),
     async (c) => {
       const staff = Boolean(c.get("principal"));
       return c.json({ data: await listRecordings(c.var.deps.db, c.req.valid("param").idOrSlug, staff) });

@@ -1,12 +1,7 @@
 import { z } from "zod";
 import { EVENT_FORMATS, RECORDING_KINDS, RECORDING_PROVIDERS } from "../../../db/schema.js";
-import { Slug } from "../../../lib/schemas.js";
+import { blank, Slug } from "../../../lib/schemas.js";
 import { BriefRef, LocalTimes, SpeakerRef, TopicRef } from "../../events/index.js";
-
-// An HTML GET form sends every field, empty ones as "": empty means "no filter" on the API
-// too, so the page and the API read one query string the same way.
-const blank = <S extends z.ZodType>(schema: S) =>
-  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
 
 export const ArchiveQuery = z.object({
   q: z
