@@ -29,6 +29,7 @@ import { DOC, type DocMeta, type OperationDoc } from "./validate.js";
  */
 
 type JsonSchema = Record<string, unknown>;
+type SecurityMeta = Extract<DocMeta, { kind: "security" }>;
 
 const toSchema = (schema: z.ZodType, io: "input" | "output"): JsonSchema =>
   z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as JsonSchema;
@@ -44,12 +45,12 @@ function blankable(schema: JsonSchema): JsonSchema {
 }
 
 /** An optional key ({} or the key) shows staff fields; a required one is the only way in. */
-function securityOf(security: { scope: string; optional?: boolean } | undefined) {
+function securityOf(security: SecurityMeta | undefined) {
   if (!security) return { security: [] };
-  const key = { apiKey: [security.scope] };
+  const keys = [security.scope, ...(security.orScopes ?? [])].map((s) => ({ apiKey: [s] }));
   return security.optional
-    ? { security: [{}, key], "x-optional-scope": security.scope }
-    : { security: [key], "x-required-scope": security.scope };
+    ? { security: [{}, ...keys], "x-optional-scope": security.scope }
+    : { security: keys, "x-required-scope": security.scope };
 }
 
 /**
@@ -78,7 +79,7 @@ export function buildOpenApi(
     const oaPath = path.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}");
     const parameters: unknown[] = [];
     let requestBody: unknown;
-    let security: { scope: string; optional?: boolean } | undefined;
+    let security: SecurityMeta | undefined;
     const inputs = new Set<string>();
     for (const m of metas) {
       if (m.kind === "security") security = m;
@@ -137,7 +138,8 @@ export function buildOpenApi(
       responses["401"] ??= problem(
         security.optional ? "An Authorization header that is not a valid key" : "Missing or invalid API key",
       );
-      responses["403"] ??= problem(`The key lacks the ${security.scope} scope`);
+      const scopes = [security.scope, ...(security.orScopes ?? [])].join(" or ");
+      responses["403"] ??= problem(`The key lacks the ${scopes} scope`);
     }
     if (inputs.size) {
       responses["422"] ??= problem(
@@ -146,7 +148,10 @@ export function buildOpenApi(
           : "Invalid input; errors[] names each field",
       );
     }
-    if (inputs.has("json")) responses["415"] ??= problem("The body is not sent as application/json");
+    if (inputs.has("json")) {
+      responses["400"] ??= problem("The body is not well-formed JSON");
+      responses["415"] ??= problem("The body is not sent as application/json");
+    }
     // Every write is under a body limit (src/lib/body-limits.ts), whatever the route.
     if (method !== "get" && method !== "head") {
       responses["413"] ??= problem("The body is larger than this route accepts");

@@ -8,7 +8,7 @@ export const DOC = Symbol.for("convene.openapi");
 
 export type DocMeta =
   | { kind: "input"; target: "json" | "query" | "param"; schema: z.ZodType }
-  | { kind: "security"; scope: string; optional?: boolean }
+  | { kind: "security"; scope: string; optional?: boolean; orScopes?: string[] }
   | { kind: "op"; op: OperationDoc };
 
 export interface ResponseDoc {

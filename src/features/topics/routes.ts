@@ -66,7 +66,11 @@ export const topicRoutes = new Hono<AppEnv>()
     describe({
       summary: "Delete an unused topic",
       tags,
-      responses: { 204: { description: "Deleted" }, 409: { description: "Still in use" } },
+      responses: {
+        204: { description: "Deleted" },
+        404: { description: "No such topic" },
+        409: { description: "Still in use" },
+      },
     }),
     requireScope("events:write"),
     validate("param", SlugParam),
