@@ -25,8 +25,9 @@ import {
 } from "./features/registrations/index.js";
 import { reminderRoutes } from "./features/reminders/index.js";
 import { topicRoutes } from "./features/topics/index.js";
+import { notFoundOrNotAllowed } from "./lib/allow.js";
 import { bodyLimits } from "./lib/body-limits.js";
-import { type AppEnv, notFoundHandler, onError, requestContext } from "./lib/http.js";
+import { type AppEnv, onError, requestContext } from "./lib/http.js";
 import { buildOpenApi } from "./lib/openapi.js";
 
 export const VERSION = "0.1.0";
@@ -44,7 +45,7 @@ export function createApp(deps: Deps) {
     bodyLimits,
   );
   app.onError(onError);
-  app.notFound(notFoundHandler);
+  app.notFound(notFoundOrNotAllowed(() => app.routes));
 
   app.route("/", opsRoutes(metrics));
   const api = new Hono<AppEnv>()

@@ -30,7 +30,7 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
  * but a header that is present must be a valid key with the scope (never a silent downgrade).
  */
 export function optionalScope(scope: Scope): MiddlewareHandler<AppEnv> {
-  return checkKey(scope, true);
+  return withDoc(checkKey(scope, true), { kind: "security", scope, optional: true });
 }
 
 function checkKey(scope: Scope, optional: boolean): MiddlewareHandler<AppEnv> {

@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import { z } from "zod";
+import { BLANK_MEANS_ABSENT } from "./schemas.js";
 import { DOC, type DocMeta, type OperationDoc } from "./validate.js";
 
 /**
@@ -28,9 +29,29 @@ import { DOC, type DocMeta, type OperationDoc } from "./validate.js";
  */
 
 type JsonSchema = Record<string, unknown>;
+type SecurityMeta = Extract<DocMeta, { kind: "security" }>;
 
 const toSchema = (schema: z.ZodType, io: "input" | "output"): JsonSchema =>
   z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as JsonSchema;
+
+/** A `blank` parameter: its own schema, or empty (or only spaces) for "no filter". */
+function blankable(schema: JsonSchema): JsonSchema {
+  if (!schema[BLANK_MEANS_ABSENT]) return schema;
+  const { [BLANK_MEANS_ABSENT]: _, description, ...value } = schema;
+  return {
+    ...(description === undefined ? {} : { description }),
+    anyOf: [value, { type: "string", pattern: "^\\s*$", description: "Blank: no filter" }],
+  };
+}
+
+/** An optional key ({} or the key) shows staff fields; a required one is the only way in. */
+function securityOf(security: SecurityMeta | undefined) {
+  if (!security) return { security: [] };
+  const keys = [security.scope, ...(security.orScopes ?? [])].map((s) => ({ apiKey: [s] }));
+  return security.optional
+    ? { security: [{}, ...keys], "x-optional-scope": security.scope }
+    : { security: keys, "x-required-scope": security.scope };
+}
 
 /**
  * Builds the OpenAPI 3.1 document by walking the app's registered routes and reading the
@@ -58,10 +79,12 @@ export function buildOpenApi(
     const oaPath = path.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}");
     const parameters: unknown[] = [];
     let requestBody: unknown;
-    let scope: string | undefined;
+    let security: SecurityMeta | undefined;
+    const inputs = new Set<string>();
     for (const m of metas) {
-      if (m.kind === "security") scope = m.scope;
+      if (m.kind === "security") security = m;
       if (m.kind !== "input") continue;
+      inputs.add(m.target);
       if (m.target === "json") {
         requestBody = {
           required: true,
@@ -73,7 +96,8 @@ export function buildOpenApi(
         properties?: Record<string, JsonSchema>;
         required?: string[];
       };
-      for (const [name, schema] of Object.entries(obj.properties ?? {})) {
+      for (const [name, raw] of Object.entries(obj.properties ?? {})) {
+        const schema = blankable(raw);
         parameters.push({
           name,
           in: m.target === "param" ? "path" : "query",
@@ -83,9 +107,12 @@ export function buildOpenApi(
         });
       }
     }
-    for (const name of [...path.matchAll(/:(\w+)/g)].map((x) => x[1]!)) {
+    // A path parameter no validator describes: its route pattern ({file}: [^/]+\.ics) is still a
+    // rule the router applies, so a client sending anything else reaches another route.
+    for (const [, name, pattern] of path.matchAll(/:(\w+)(?:\{([^}]*)\})?/g)) {
       if (!parameters.some((p) => (p as { name: string }).name === name)) {
-        parameters.push({ name, in: "path", required: true, schema: { type: "string" } });
+        const schema = { type: "string", ...(pattern ? { pattern: `^(?:${pattern})$` } : {}) };
+        parameters.push({ name, in: "path", required: true, schema });
       }
     }
     const responses: Record<string, unknown> = {};
@@ -102,22 +129,32 @@ export function buildOpenApi(
         ...(schema || res.contentType ? { content: { [type]: { schema: schema ?? {} } } } : {}),
       };
     }
-    if (scope) {
-      responses["401"] ??= {
-        description: "Missing or invalid API key",
-        content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-      };
-      responses["403"] ??= {
-        description: `The key lacks the ${scope} scope`,
-        content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-      };
+    const problem = (description: string) => ({
+      description,
+      content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+    });
+    // What the shared middleware can answer, derived from it rather than repeated per route.
+    if (security) {
+      responses["401"] ??= problem(
+        security.optional ? "An Authorization header that is not a valid key" : "Missing or invalid API key",
+      );
+      const scopes = [security.scope, ...(security.orScopes ?? [])].join(" or ");
+      responses["403"] ??= problem(`The key lacks the ${scopes} scope`);
+    }
+    if (inputs.size) {
+      responses["422"] ??= problem(
+        inputs.has("query")
+          ? "Invalid input, or an unknown query parameter; errors[] names each field"
+          : "Invalid input; errors[] names each field",
+      );
+    }
+    if (inputs.has("json")) {
+      responses["400"] ??= problem("The body is not well-formed JSON");
+      responses["415"] ??= problem("The body is not sent as application/json");
     }
     // Every write is under a body limit (src/lib/body-limits.ts), whatever the route.
     if (method !== "get" && method !== "head") {
-      responses["413"] ??= {
-        description: "The body is larger than this route accepts",
-        content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-      };
+      responses["413"] ??= problem("The body is larger than this route accepts");
     }
     paths[oaPath] ??= {};
     paths[oaPath][method] = {
@@ -125,7 +162,7 @@ export function buildOpenApi(
       summary: op.summary,
       ...(op.description ? { description: op.description } : {}),
       tags: op.tags,
-      ...(scope ? { security: [{ apiKey: [scope] }], "x-required-scope": scope } : { security: [] }),
+      ...securityOf(security),
       ...(parameters.length ? { parameters } : {}),
       ...(requestBody ? { requestBody } : {}),
       responses,
@@ -134,7 +171,15 @@ export function buildOpenApi(
 
   return {
     openapi: "3.1.0",
-    info: { title: info.title, version: info.version },
+    info: {
+      title: info.title,
+      version: info.version,
+      description:
+        "Every error is application/problem+json (components.schemas.Problem): an unknown path is a " +
+        "404, and a known path asked with a method it does not take is a 405 whose Allow header " +
+        "lists the methods it takes. A list refuses a query parameter it does not know with a 422 " +
+        "naming it in errors[].field, as a body refuses an unknown field.",
+    },
     servers: [{ url: info.serverUrl }],
     paths,
     components: {

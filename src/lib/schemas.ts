@@ -19,7 +19,23 @@ export const IdOrSlugParam = z.object({
   idOrSlug: z.string().min(1).max(100).describe("The id (evt_...) or the slug"),
 });
 
+/** The query of a list that takes no parameters: `validate` reads it strictly, so any is a 422. */
+export const NoQuery = z.object({});
+
 export const SlugParam = z.object({ slug: z.string().min(1).max(100) });
+
+/** Marks, in the JSON Schema, a parameter that `blank` also accepts empty (see openapi.ts). */
+export const BLANK_MEANS_ABSENT = "x-blank-means-absent";
+
+/**
+ * An HTML GET form sends every field, empty ones as "": empty (or only spaces) means "no filter"
+ * on the API too, so the /archive page and the API read one query string the same way. The
+ * mark lets the document say so, since the value's own pattern would not admit "".
+ */
+export const blank = <S extends z.ZodType>(schema: S) =>
+  z
+    .preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional())
+    .meta({ [BLANK_MEANS_ABSENT]: true });
 
 /** Treats a blank optional string as absent, so clearing a field is `null`, not "". */
 export const optionalText = (max: number) =>

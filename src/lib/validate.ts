@@ -1,6 +1,6 @@
 import { zValidator } from "@hono/zod-validator";
 import type { MiddlewareHandler, ValidationTargets } from "hono";
-import type { z } from "zod";
+import { ZodObject, type z } from "zod";
 import { type FieldError, Problem } from "./problem.js";
 
 /** Marks middleware with what the OpenAPI generator needs to know about it. */
@@ -8,7 +8,7 @@ export const DOC = Symbol.for("convene.openapi");
 
 export type DocMeta =
   | { kind: "input"; target: "json" | "query" | "param"; schema: z.ZodType }
-  | { kind: "security"; scope: string }
+  | { kind: "security"; scope: string; optional?: boolean; orScopes?: string[] }
   | { kind: "op"; op: OperationDoc };
 
 export interface ResponseDoc {
@@ -68,12 +68,16 @@ export function validationProblem(all: FieldError[]): Problem {
 /**
  * zod-validator with our problem+json body instead of the validator's default, and with
  * the schema attached so /openapi.json is generated from the very schema that validates.
+ * A query is read strictly: an unknown (often misspelt) parameter is a 422 naming it, not a
+ * filter silently ignored. The document's 422 and 415 are derived from this middleware.
  */
 export function validate<Target extends "json" | "query" | "param", S extends z.ZodType>(
   target: Target,
   schema: S,
 ) {
-  const inner = zValidator(target, schema, (result) => {
+  const checked =
+    target === "query" && schema instanceof ZodObject ? (schema.strict() as unknown as S) : schema;
+  const inner = zValidator(target, checked, (result) => {
     if (!result.success)
       throw validationProblem(zodIssuesToErrors(result.error as unknown as z.ZodError, target));
   });

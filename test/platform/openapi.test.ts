@@ -23,6 +23,69 @@ describe(`the API document (${engine})`, () => {
     });
   });
 
+  it("is valid 3.1: no two templated paths differ only in their parameter names", async () => {
+    const t = await createTestApp();
+    const paths = Object.keys((await t.request("GET", "/openapi.json")).body.paths);
+    const shapes = paths.map((p) => p.replace(/\{[^}]+\}/g, "{}"));
+    expect(new Set(shapes).size).toBe(shapes.length);
+    expect(paths).toContain("/api/v1/events/{idOrSlug}/registrations");
+  });
+
+  it("derives 422 from every validator, 415 from every JSON body and 401 from an optional key", async () => {
+    const t = await createTestApp();
+    const { paths } = (await t.request("GET", "/openapi.json")).body;
+    for (const [path, ops] of Object.entries<Record<string, any>>(paths)) {
+      if (!path.startsWith("/api/v1")) continue; // the calendar feeds validate nothing
+      for (const [method, op] of Object.entries<any>(ops)) {
+        if (op.parameters?.length || op.requestBody)
+          expect(op.responses, `${method} ${path}`).toHaveProperty("422");
+        if (op.requestBody) expect(op.responses, `${method} ${path}`).toHaveProperty("415");
+      }
+    }
+    expect(paths["/api/v1/events"].get.responses).toHaveProperty("401");
+    expect(paths["/api/v1/events"].get.security).toEqual([{}, { apiKey: ["events:read"] }]);
+  });
+
+  it("documents a blank archive year as accepted and refuses anything else outside the pattern", async () => {
+    const t = await createTestApp();
+    const { paths } = (await t.request("GET", "/openapi.json")).body;
+    const year = paths["/api/v1/archive"].get.parameters.find((p: { name: string }) => p.name === "year");
+    expect(year.schema.anyOf).toEqual([
+      { type: "string", pattern: "^\\d{4}$" },
+      expect.objectContaining({ pattern: "^\\s*$" }),
+    ]);
+    expect((await t.request("GET", "/api/v1/archive?year=")).status).toBe(200);
+    expect((await t.request("GET", "/api/v1/archive?year=26")).status).toBe(422);
+    expect((await t.request("GET", "/api/v1/archive?year=%202026")).status).toBe(422);
+  });
+
+  it("refuses an unknown query parameter on every list, naming it", async () => {
+    const t = await createTestApp();
+    const key = await t.key();
+    for (const list of [
+      "/api/v1/events",
+      "/api/v1/archive",
+      "/api/v1/topics",
+      "/api/v1/people",
+      "/api/v1/briefs",
+    ]) {
+      const res = await t.request("GET", `${list}?colour=red`, { key });
+      expect(res.status, list).toBe(422);
+      expect(res.body.errors).toEqual([{ field: "colour", message: "is not a known field" }]);
+    }
+  });
+
+  it("answers a known path asked with another method 405 with Allow, and an unknown one 404, as problem+json", async () => {
+    const t = await createTestApp();
+    const wrong = await t.request("PUT", "/api/v1/events");
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get("allow")).toBe("GET, HEAD, POST");
+    expect(wrong.headers.get("content-type")).toBe("application/problem+json");
+    const unknown = await t.request("GET", "/api/v1/nothing/here");
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("content-type")).toBe("application/problem+json");
+  });
+
   it("renders /docs as a readable page listing every operation", async () => {
     const t = await createTestApp();
     const doc = (await t.request("GET", "/openapi.json")).body;

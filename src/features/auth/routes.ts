@@ -3,6 +3,7 @@ import { z } from "zod";
 import { SCOPES } from "../../db/schema.js";
 import { actorOf, requireScope } from "../../lib/access.js";
 import type { AppEnv } from "../../lib/http.js";
+import { NoQuery } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
 import { auditInsert } from "../audit/index.js";
 import { createApiKey, type KeyView, listApiKeys, revokeApiKey } from "./service.js";
@@ -37,6 +38,7 @@ export const apiKeyRoutes = new Hono<AppEnv>()
       responses: { 200: { description: "Keys", schema: z.object({ data: z.array(KeyOut) }) } },
     }),
     requireScope("admin"),
+    validate("query", NoQuery),
     async (c) => c.json({ data: (await listApiKeys(c.var.deps.db)).map(keyJson) }),
   )
   .post(

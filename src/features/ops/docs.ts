@@ -6,7 +6,7 @@ import { bodyHtml, esc, propertyRows, type Schema, table, typeText } from "./sch
  * so it works offline, behind strict CSPs and in the Worker alike.
  */
 type Doc = {
-  info: { title: string; version: string };
+  info: { title: string; version: string; description?: string };
   paths: Record<string, Record<string, Op>>;
   components?: { schemas?: Record<string, Schema> };
 };
@@ -15,6 +15,7 @@ type Op = {
   description?: string;
   tags: string[];
   "x-required-scope"?: string;
+  "x-optional-scope"?: string;
   parameters?: { name: string; in: string; required: boolean; schema: Schema; description?: string }[];
   requestBody?: { content: Record<string, { schema: Schema }> };
   responses: Record<string, { description: string; content?: Record<string, { schema: Schema }> }>;
@@ -50,6 +51,7 @@ export function renderDocs(document: unknown): string {
     for (const [method, op] of Object.entries(methods)) {
       const id = `${method}-${path}`.replace(/[^\w-]+/g, "-");
       const scope = op["x-required-scope"];
+      const optional = op["x-optional-scope"];
       const params = op.parameters?.length
         ? table(
             ["Name", "In", "Required", "Type", "Description"],
@@ -76,7 +78,7 @@ export function renderDocs(document: unknown): string {
         .join("");
       const html = `<section id="${id}"><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${esc(path)}</code></h3>
 <p>${esc(op.summary)}${op.description ? `. ${esc(op.description)}` : ""}</p>
-<p>${scope ? `Requires an API key with scope <code>${esc(scope)}</code>.` : "Public."}</p>
+<p>${scope ? `Requires an API key with scope <code>${esc(scope)}</code>.` : optional ? `Public; a key with <code>${esc(optional)}</code> shows more.` : "Public."}</p>
 ${params ? `<h4>Parameters</h4>${params}` : ""}${body}<h4>Responses</h4><ul>${responses}</ul></section>`;
       for (const tag of op.tags) byTag.set(tag, [...(byTag.get(tag) ?? []), html]);
     }
@@ -95,5 +97,6 @@ ${params ? `<h4>Parameters</h4>${params}` : ""}${body}<h4>Responses</h4><ul>${re
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(doc.info.title)} API</title><style>${DOCS_CSS}</style></head><body><header><h1>${esc(doc.info.title)} API <small>${esc(doc.info.version)}</small></h1>
 <p>The machine-readable document is at <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Staff routes take <code>Authorization: Bearer cvn_...</code>; errors are <code>application/problem+json</code> (RFC 9457) with <code>errors[]</code> naming fields.</p>
+${doc.info.description ? `<p>${esc(doc.info.description)}</p>` : ""}
 <nav aria-label="Sections"><ul>${nav}${shared ? `<li><a href="#schemas">Shared schemas</a></li>` : ""}</ul></nav></header><main>${sections}${shared ? `\n<h2 id="schemas">Shared schemas</h2>${shared}` : ""}</main></body></html>`;
 }

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { actorOf, requireScope } from "../../lib/access.js";
 import type { AppEnv } from "../../lib/http.js";
-import { HttpUrl, optionalText, Slug, SlugParam } from "../../lib/schemas.js";
+import { HttpUrl, NoQuery, optionalText, Slug, SlugParam } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
 import { createPerson, deletePerson, getPerson, listPeople, personView, updatePerson } from "./service.js";
 
@@ -36,6 +36,7 @@ export const peopleRoutes = new Hono<AppEnv>()
       tags,
       responses: { 200: { description: "All people", schema: z.object({ data: z.array(PersonOut) }) } },
     }),
+    validate("query", NoQuery),
     async (c) => c.json({ data: await listPeople(c.var.deps.db) }),
   )
   .get(

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../lib/http.js";
 import { notFound } from "../../lib/problem.js";
+import { IdOrSlugParam } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
 import { rateLimitRegistrations } from "../limits/index.js";
 import { cancelRegistration } from "./engine.js";
@@ -29,7 +30,7 @@ const CHECK_EMAIL =
 
 export const registrationRoutes = new Hono<AppEnv>()
   .post(
-    "/events/:slug/registrations",
+    "/events/:idOrSlug/registrations",
     describe({
       summary: "Register for an event",
       description:
@@ -47,12 +48,12 @@ export const registrationRoutes = new Hono<AppEnv>()
       },
     }),
     rateLimitRegistrations,
-    validate("param", z.object({ slug: z.string().min(1).max(100) })),
+    validate("param", IdOrSlugParam),
     validate("json", RegistrationBody),
     async (c) => {
       const newRegistration = await registerForEvent(
         c.var.deps,
-        c.req.valid("param").slug,
+        c.req.valid("param").idOrSlug,
         c.req.valid("json"),
       );
       return c.json({ status: "check-email" as const, newRegistration, detail: CHECK_EMAIL }, 202);

@@ -66,10 +66,10 @@ export const eventFull = (afterSubmission = false) =>
  */
 export async function registerForEvent(
   deps: Deps,
-  slug: string,
+  idOrSlug: string,
   input: RegistrationInput,
 ): Promise<Admission> {
-  const event = await readCache(deps.db).row(deps.db, slug);
+  const event = await readCache(deps.db).row(deps.db, idOrSlug);
   if (!event)
     throw new Problem({
       status: 404,

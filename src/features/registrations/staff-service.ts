@@ -24,6 +24,9 @@ async function requireRegistration(deps: Deps, id: string): Promise<StaffRegistr
   return found;
 }
 
+/** The answer shows a registration as the list does: its event id is for this module only. */
+const shown = ({ eventId: _, ...r }: StaffRegistration & { eventId: string }): StaffRegistration => r;
+
 const summary = (r: StaffRegistration) => ({ status: r.status, position: r.position });
 
 /**
@@ -76,7 +79,7 @@ export async function staffPromote(deps: Deps, actor: Actor, id: string): Promis
         : `The event is ${event?.status ?? "gone"}; nobody can be promoted.`,
     );
   }
-  return requireRegistration(deps, id);
+  return shown(await requireRegistration(deps, id));
 }
 
 export interface RemovalResult {
@@ -92,7 +95,7 @@ export interface RemovalResult {
  */
 export async function staffRemove(deps: Deps, actor: Actor, id: string): Promise<RemovalResult> {
   const before = await requireRegistration(deps, id);
-  if (before.status === "cancelled") return { removed: before, promoted: [] };
+  if (before.status === "cancelled") return { removed: shown(before), promoted: [] };
   const now = deps.clock.now();
   const opId = deps.tokens.id("op");
   const results = await sqlBatch(deps.db, [
@@ -113,6 +116,6 @@ export async function staffRemove(deps: Deps, actor: Actor, id: string): Promise
     sql`SELECT id FROM registrations WHERE op_id = ${opId} AND id <> ${id} ORDER BY waitlist_position`,
   ]);
   const promotedIds = (results.at(-1) ?? []).map((r) => String(r.id));
-  const promoted = await Promise.all(promotedIds.map((p) => requireRegistration(deps, p)));
-  return { removed: await requireRegistration(deps, id), promoted };
+  const promoted = await Promise.all(promotedIds.map(async (p) => shown(await requireRegistration(deps, p))));
+  return { removed: shown(await requireRegistration(deps, id)), promoted };
 }

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { requireScope } from "../../lib/access.js";
 import type { AppEnv } from "../../lib/http.js";
-import { IdOrSlugParam } from "../../lib/schemas.js";
+import { IdOrSlugParam, NoQuery } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
 import { ReminderPlanOut, reminderPlan } from "./plan-view.js";
 
@@ -20,5 +20,6 @@ export const reminderRoutes = new Hono<AppEnv>().get(
   }),
   requireScope("registrations:read"),
   validate("param", IdOrSlugParam),
+  validate("query", NoQuery),
   async (c) => c.json(await reminderPlan(c.var.deps, c.req.valid("param").idOrSlug)),
 );

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { actorOf, requireScope } from "../../lib/access.js";
 import type { AppEnv } from "../../lib/http.js";
-import { Slug, SlugParam } from "../../lib/schemas.js";
+import { NoQuery, Slug, SlugParam } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
 import { createTopic, deleteTopic, getTopic, listTopics, topicView, updateTopic } from "./service.js";
 
@@ -19,6 +19,7 @@ export const topicRoutes = new Hono<AppEnv>()
       tags,
       responses: { 200: { description: "All topics", schema: z.object({ data: z.array(TopicOut) }) } },
     }),
+    validate("query", NoQuery),
     async (c) => c.json({ data: await listTopics(c.var.deps.db) }),
   )
   .get(
@@ -65,7 +66,11 @@ export const topicRoutes = new Hono<AppEnv>()
     describe({
       summary: "Delete an unused topic",
       tags,
-      responses: { 204: { description: "Deleted" }, 409: { description: "Still in use" } },
+      responses: {
+        204: { description: "Deleted" },
+        404: { description: "No such topic" },
+        409: { description: "Still in use" },
+      },
     }),
     requireScope("events:write"),
     validate("param", SlugParam),

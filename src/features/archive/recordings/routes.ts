@@ -3,8 +3,8 @@ import { z } from "zod";
 import type { Scope } from "../../../db/schema.js";
 import { actorOf, hasScope, optionalScope, requireScope } from "../../../lib/access.js";
 import type { AppEnv } from "../../../lib/http.js";
-import { IdOrSlugParam } from "../../../lib/schemas.js";
-import { describe, validate } from "../../../lib/validate.js";
+import { IdOrSlugParam, NoQuery } from "../../../lib/schemas.js";
+import { describe, validate, withDoc } from "../../../lib/validate.js";
 import { authenticate } from "../../auth/index.js";
 import { ChaptersPut, RecordingCreate, RecordingOut, RecordingParam, RecordingUpdate } from "./schemas.js";
 import {
@@ -32,7 +32,7 @@ const readNote =
  */
 function optionalStaff(scopes: Scope[]): MiddlewareHandler<AppEnv> {
   const checks = scopes.map((s) => optionalScope(s));
-  return async (c, next) => {
+  const mw: MiddlewareHandler<AppEnv> = async (c, next) => {
     const header = c.req.header("authorization");
     if (header === undefined) return next();
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -44,6 +44,7 @@ function optionalStaff(scopes: Scope[]): MiddlewareHandler<AppEnv> {
     // The standard 401/403 answer for the first scope.
     return checks[0]!(c, next);
   };
+  return withDoc(mw, { kind: "security", scope: scopes[0]!, optional: true, orScopes: scopes.slice(1) });
 }
 
 const staffRead = optionalStaff(["events:read", "archive:write"]);
@@ -62,6 +63,7 @@ export const recordingRoutes = new Hono<AppEnv>()
     }),
     staffRead,
     validate("param", IdOrSlugParam),
+    validate("query", NoQuery),
     async (c) => {
       const staff = Boolean(c.get("principal"));
       return c.json({ data: await listRecordings(c.var.deps.db, c.req.valid("param").idOrSlug, staff) });

@@ -1,12 +1,7 @@
 import { z } from "zod";
 import { EVENT_FORMATS, RECORDING_KINDS, RECORDING_PROVIDERS } from "../../../db/schema.js";
-import { Slug } from "../../../lib/schemas.js";
+import { blank, Slug } from "../../../lib/schemas.js";
 import { BriefRef, LocalTimes, SpeakerRef, TopicRef } from "../../events/index.js";
-
-// An HTML GET form sends every field, empty ones as "": empty means "no filter" on the API
-// too, so the page and the API read one query string the same way.
-const blank = <S extends z.ZodType>(schema: S) =>
-  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
 
 export const ArchiveQuery = z.object({
   q: z
@@ -34,9 +29,9 @@ export const ArchiveQuery = z.object({
   limit: blank(
     z
       .string()
-      .regex(/^\d+$/, "must be a whole number from 1 to 100")
-      .transform(Number)
-      .pipe(z.number().min(1, "must be at least 1").max(100, "must be at most 100")),
+      // The pattern is the whole rule, so the document states the range a client may send.
+      .regex(/^0*(?:[1-9]\d?|100)$/, "must be a whole number from 1 to 100")
+      .transform(Number),
   ).describe("Page size, default 20"),
   cursor: blank(z.string().max(300)).describe(
     "nextCursor of the previous page, with the same other parameters",
