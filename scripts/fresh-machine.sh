@@ -33,10 +33,10 @@ test -f data/convene.db || { echo "no embedded database was created"; exit 1; }
 echo "== npm test, without the system packages"
 unset REQUIRE_SYSTEM_TESTS
 CONVENE_CHROMIUM=/nonexistent CONVENE_PYTHON=/nonexistent CONVENE_KHAL=/nonexistent \
-  npm test 2>&1 | tee "$dir/test.log" | grep -E "^skipped |Test Files|Tests " || true
+  npm test 2>&1 | tee "$dir/test.log" | grep -E "skipped |Test Files|Tests " || true
 status=${PIPESTATUS[0]}
-grep -q "^skipped the browser tests: needs chromium" "$dir/test.log" || { echo "no skip line for chromium"; exit 1; }
-grep -q "^skipped the calendar round trips: needs python3-icalendar and khal" "$dir/test.log" ||
+grep -q "skipped the browser tests: needs chromium" "$dir/test.log" || { echo "no skip line for chromium"; exit 1; }
+grep -q "skipped the calendar round trips: needs python3-icalendar and khal" "$dir/test.log" ||
   { echo "no skip line for python3-icalendar and khal"; exit 1; }
 [ "$status" -eq 0 ] || { echo "npm test failed on a machine without the system packages"; exit 1; }
 echo "fresh machine: both README commands work"
