@@ -6,10 +6,9 @@ import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config.js";
 import { sqlAll } from "../../src/db/batch.js";
-import { createApiKey } from "../../src/features/auth/service.js";
 import { buildNodeDeps } from "../../src/runtime/node-deps.js";
 import { recoverFromCrash } from "../../src/runtime/node-recover.js";
-import { freePort, killAll, startNode, waitFor } from "../support/process.js";
+import { firstKey, freePort, killAll, startNode, waitFor } from "../support/process.js";
 import { type SmtpServer, startSmtpServer } from "../support/smtp.js";
 
 // Nothing acknowledged is ever lost: the real server (`npm start`'s entry) is killed with
@@ -42,9 +41,7 @@ describe("a server killed during a registration burst", () => {
       LOG_LEVEL: "error",
     };
     // The first key, straight into the database file, as `npm run key` would.
-    const setup = await buildNodeDeps(parseConfig(env));
-    const { key } = await createApiKey(setup, { name: "crash test", scopes: ["admin"] });
-    setup.close();
+    const key = await firstKey(env, "crash test");
 
     const first = await startNode(env, base);
     const staff = { authorization: `Bearer ${key}`, "content-type": "application/json" };

@@ -5,9 +5,8 @@ import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config.js";
 import { sqlAll } from "../../src/db/batch.js";
-import { createApiKey } from "../../src/features/auth/service.js";
 import { buildNodeDeps } from "../../src/runtime/node-deps.js";
-import { freePort, killAll, startNode, waitFor } from "../support/process.js";
+import { firstKey, freePort, killAll, startNode, waitFor } from "../support/process.js";
 import { type SmtpServer, startSmtpServer } from "../support/smtp.js";
 
 // A deployment behind a load balancer (issue 14): two `npm start` processes on one file
@@ -33,9 +32,7 @@ describe("two Node processes on one database", () => {
       PUBLIC_URL: "https://events.example.org",
       LOG_LEVEL: "error",
     };
-    const setup = await buildNodeDeps(parseConfig(common));
-    const { key } = await createApiKey(setup, { name: "two processes", scopes: ["admin"] });
-    setup.close();
+    const key = await firstKey(common, "two processes");
     const ports = [await freePort(), await freePort()];
     const bases = ports.map((p) => `http://127.0.0.1:${p}`);
     const servers = await Promise.all(

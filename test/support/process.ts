@@ -47,3 +47,16 @@ export async function waitFor(check: () => Promise<boolean> | boolean, ms: numbe
 export function killAll() {
   for (const child of started.splice(0)) child.kill("SIGKILL");
 }
+
+/** The first admin key, straight into the database `env` names (as `npm run keys` would). */
+export async function firstKey(env: Record<string, string>, name: string): Promise<string> {
+  const { parseConfig } = await import("../../src/config.js");
+  const { createApiKey } = await import("../../src/features/auth/service.js");
+  const { buildNodeDeps } = await import("../../src/runtime/node-deps.js");
+  const deps = await buildNodeDeps(parseConfig(env));
+  try {
+    return (await createApiKey(deps, { name, scopes: ["admin"] })).key;
+  } finally {
+    deps.close();
+  }
+}

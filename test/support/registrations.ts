@@ -45,17 +45,21 @@ export async function registerAndOpenEmail(
   return { token: await manageTokenFromEmail(t, email), status: (await statusOf(t, slug, email))! };
 }
 
-/** The stored status of `email`'s registration for the event `slug`, if any. */
-export async function statusOf(t: TestApp, slug: string, email: string) {
+/** `email`'s registration at the event `slug` (id and status), if any. */
+async function registrationAt(t: TestApp, slug: string, email: string) {
   const { events } = await import("../../src/db/schema.js");
   const [row] = await t.db
-    .select({ status: registrations.status })
+    .select({ id: registrations.id, status: registrations.status })
     .from(registrations)
     .innerJoin(attendees, eq(attendees.id, registrations.attendeeId))
     .innerJoin(events, eq(events.id, registrations.eventId))
     .where(and(eq(attendees.email, email.toLowerCase()), eq(events.slug, slug)));
-  return row?.status;
+  return row;
 }
+
+/** The stored status of `email`'s registration for the event `slug`, if any. */
+export const statusOf = async (t: TestApp, slug: string, email: string) =>
+  (await registrationAt(t, slug, email))?.status;
 
 /** Outbox rows, oldest first, as the dispatcher would see them. */
 export async function outboxRows(t: TestApp) {
@@ -69,16 +73,10 @@ export async function outboxRows(t: TestApp) {
  * its links with: for tests about what the link does, not how it travels (registerAndOpenEmail).
  */
 export async function manageLinkFor(t: TestApp, slug: string, email: string): Promise<string> {
-  const { events } = await import("../../src/db/schema.js");
   const { messageTokenStatements } = await import("../../src/features/registrations/index.js");
   const { mintToken } = await import("../../src/lib/tokens.js");
   const { sqlBatch } = await import("../../src/db/batch.js");
-  const [reg] = await t.db
-    .select({ id: registrations.id })
-    .from(registrations)
-    .innerJoin(attendees, eq(attendees.id, registrations.attendeeId))
-    .innerJoin(events, eq(events.id, registrations.eventId))
-    .where(and(eq(attendees.email, email.toLowerCase()), eq(events.slug, slug)));
+  const reg = await registrationAt(t, slug, email);
   if (!reg) throw new Error(`${email} has no registration for ${slug}`);
   const [manage, unsub, join] = [await mintToken(t.deps), await mintToken(t.deps), await mintToken(t.deps)];
   const list = [
@@ -102,14 +100,8 @@ export async function registerWithLink(
 
 /** `email`'s registration at `slug` as the engine reports it: status and place in the queue. */
 export async function standingOf(t: TestApp, slug: string, email: string) {
-  const { events } = await import("../../src/db/schema.js");
   const { outcomeOf } = await import("../../src/features/registrations/engine.js");
-  const [reg] = await t.db
-    .select({ id: registrations.id })
-    .from(registrations)
-    .innerJoin(attendees, eq(attendees.id, registrations.attendeeId))
-    .innerJoin(events, eq(events.id, registrations.eventId))
-    .where(and(eq(attendees.email, email.toLowerCase()), eq(events.slug, slug)));
+  const reg = await registrationAt(t, slug, email);
   if (!reg) return undefined;
   const { status, position } = await outcomeOf(t.db, reg.id);
   return { status, position: position === null ? null : Number(position) };

@@ -64,7 +64,7 @@ export async function register(
   deps: Deps,
   eventId: string,
   input: { name: string; email: string; answers: Record<string, string | boolean> },
-): Promise<{ admission: Admission | null; created: boolean }> {
+): Promise<Admission | null> {
   const { db } = deps;
   const now = deps.clock.now().getTime();
   const email = normaliseEmail(input.email);
@@ -115,9 +115,8 @@ export async function register(
     tallyStatement(`submissions:${eventId}`, now),
   ]);
   const row = results[5]?.[0] as { mine: Admission | null; free: number; waitlist: number } | undefined;
-  if (row?.mine) return { admission: row.mine, created: true };
-  const admission = row && Number(row.free) ? "confirmed" : row && Number(row.waitlist) ? "waitlisted" : null;
-  return { admission, created: false };
+  if (row?.mine) return row.mine;
+  return row && Number(row.free) ? "confirmed" : row && Number(row.waitlist) ? "waitlisted" : null;
 }
 
 /**

@@ -82,7 +82,7 @@ export async function registerForEvent(
   const { answers, errors } = checkAnswers(event.questions, input.answers);
   if (!input.consent) errors.unshift({ field: "consent", message: "must be given to register" });
   if (errors.length) throw validationProblem(errors);
-  const { admission } = await register(deps, event.id, { name: input.name, email: input.email, answers });
+  const admission = await register(deps, event.id, { name: input.name, email: input.email, answers });
   if (!admission) throw eventFull(true);
   return admission;
 }
