@@ -236,8 +236,8 @@ describe(`embeddable event blocks (${engine})`, () => {
     expect((await t.request("GET", "/embed/events/x?limit=3")).status).toBe(422);
   });
 
-  it("shows one event's card, upcoming or archived, with its experts' photos", async () => {
-    const { t, choice, past } = await setup();
+  it("shows one event's card, upcoming, archived or cancelled, with its experts' photos", async () => {
+    const { t, key, choice, past } = await setup();
     const card = await t.request("GET", `/embed/events/${choice.slug}`);
     expect(card.status).toBe(200);
     expect(card.text).toContain("A webinar with three experts.");
@@ -250,5 +250,11 @@ describe(`embeddable event blocks (${engine})`, () => {
     expect(archived.status).toBe(200);
     expect(archived.text).toContain(`href="https://events.example.org/archive/${past.slug}"`);
     expect(archived.text).toContain("Watch and read more in the archive");
+    const off = await makeEvent(t, key, { title: "Called off", startsAt: "2026-06-20T12:00" });
+    expect((await t.request("POST", `/api/v1/events/${off.slug}/cancel`, { key })).status).toBe(200);
+    const cancelled = await t.request("GET", `/embed/events/${off.slug}`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.text).toContain('<p class="flag">This event was cancelled.</p>');
+    expect((await t.request("GET", "/embed/events")).text).not.toContain("Called off");
   });
 });

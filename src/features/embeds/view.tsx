@@ -77,7 +77,6 @@ function EventItem(p: { ev: EventWithRelations; config: Config; now: Date }) {
         {row.title}
       </a>
       <When row={row} />
-      {row.status === "cancelled" ? <p class="flag">Cancelled</p> : null}
       <People speakers={rel.speakers} />
     </li>
   );
