@@ -12,6 +12,7 @@ import { auditRoutes } from "./features/audit/index.js";
 import { apiKeyRoutes, authenticate } from "./features/auth/index.js";
 import { briefRoutes } from "./features/briefs/index.js";
 import { calendarRoutes } from "./features/calendar/index.js";
+import { embedRoutes, isEmbedPath } from "./features/embeds/index.js";
 import { eventRoutes } from "./features/events/index.js";
 import { docsHeaders, Metrics, opsRoutes, renderDocs } from "./features/ops/index.js";
 import { outboxRoutes } from "./features/outbox/index.js";
@@ -36,12 +37,16 @@ export const VERSION = "0.1.0";
 export function createApp(deps: Deps) {
   const metrics = new Metrics();
   const app = new Hono<AppEnv>();
+  const headers = secureHeaders();
+  // The embeds' own CSP frame-ancestors decides who may frame them; X-Frame-Options would
+  // contradict it (SAMEORIGIN refuses the institute's site), so it is left off those paths.
+  const framableHeaders = secureHeaders({ xFrameOptions: false });
   app.use(
     requestContext(deps, {
       authenticate,
       onDone: (c, ms) => metrics.record(c.req.method, c.req.routePath, c.res.status, ms),
     }),
-    secureHeaders(),
+    (c, next) => (isEmbedPath(c.req.path) ? framableHeaders : headers)(c, next),
     bodyLimits,
   );
   app.onError(onError);
@@ -82,6 +87,7 @@ export function createApp(deps: Deps) {
   app.route("/", archivePageRoutes);
   app.route("/", libraryRoutes);
   app.route("/", pageRoutes);
+  app.route("/", embedRoutes);
   app.get("/openapi.json", (c) => c.json(document()));
   app.get("/docs", docsHeaders, (c) => c.html(renderDocs(document())));
   return app;

@@ -1,6 +1,16 @@
 import { z } from "zod";
 import { isValidTimeZone } from "./lib/time.js";
 
+/** "https://example.org" or "http://127.0.0.1:8080": a scheme, host and port, nothing more. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * All configuration, parsed once at start-up from process.env (Node) or the Worker's
  * bindings. Nothing else reads the environment.
@@ -44,6 +54,23 @@ const ConfigSchema = z.object({
     .max(3650)
     .default(30)
     .describe("Days after an event ends that its manage links still show and change anything"),
+  EMBED_ORIGINS: z
+    .string()
+    .default("")
+    .transform((list, ctx) => {
+      const origins = list
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean);
+      for (const o of origins) {
+        if (!isOrigin(o))
+          ctx.addIssue({ code: "custom", message: `${o} is not an origin such as https://example.org` });
+      }
+      return origins;
+    })
+    .describe(
+      "Comma-separated origins whose pages may frame the /embed/ blocks; empty: no site may frame them",
+    ),
   TRUST_PROXY: z
     .enum(["true", "false", "1", "0"])
     .default("false")

@@ -84,6 +84,10 @@ ul.events h3{margin:0 0 .25rem;font-size:1.15rem}
 .chapters .at{display:inline-block;min-width:3.5rem;font-variant-numeric:tabular-nums;font-weight:600}
 ul.people,ul.briefs{padding-left:1.25rem}
 ul.people li,ul.briefs li{margin:.35rem 0}
+ul.people:has(img){list-style:none;padding-left:0}
+ul.people li:has(img){display:flex;align-items:center;gap:.6rem}
+.photo{border-radius:50%;object-fit:cover;flex:none;background:#eef0f3}
+.person-head{display:flex;align-items:center;gap:1rem;flex-wrap:wrap}
 .tags a{text-decoration:none}
 .demo{font-size:.95rem}
 .lede{font-size:1.15rem;color:#3d3d3d}

@@ -7,14 +7,16 @@ import { MessagePage, sendPage } from "./layout.js";
 
 /**
  * Headers of every HTML page: a CSP that allows our own stylesheet and nothing inline (the
- * pages have no script at all; JSON-LD is a data block, which CSP does not govern).
+ * pages have no script at all; JSON-LD is a data block, which CSP does not govern), https
+ * images, and no framing (the /embed/ blocks have a policy of their own).
  */
 export const pageHeaders: MiddlewareHandler<AppEnv> = secureHeaders({
   contentSecurityPolicy: {
     defaultSrc: ["'self'"],
     scriptSrc: ["'none'"],
     styleSrc: ["'self'"],
-    imgSrc: ["'self'"],
+    // Experts' photos come from the institute's CDN (any https origin: web/photo.tsx).
+    imgSrc: ["'self'", "https:"],
     objectSrc: ["'none'"],
     baseUri: ["'none'"],
     formAction: ["'self'"],

@@ -10,7 +10,7 @@ import { manageLinkFor, registerFor } from "../support/registrations.js";
  * generated requests, valid and not (path parameters from seeded ids and slugs or random text,
  * query parameters from their schemas or garbage, bodies from their schemas or garbage, with
  * and without a key), and every answer must be a status the document lists for that operation,
- * never a 5xx, in the documented media type, and a JSON body must fit the documented schema.
+ * never a 5xx (but a documented 501), in the documented media type, and a JSON body must fit the documented schema.
  *
  * Each operation gets its own app and seed data, so a DELETE or a revoke in one property
  * cannot starve the others of something to find. Nothing is skipped: with this seed no
@@ -206,7 +206,9 @@ describe("every operation in /openapi.json keeps its contract under generated re
             ...(hasBody ? { body: r.body, headers: { "content-type": r.type } } : {}),
           });
           const where = `${o.method} ${url} -> ${res.status} ${res.text.slice(0, 300)}`;
-          expect(res.status, where).toBeLessThan(500);
+          // 501 is an answer, not a failure, where a protocol prescribes it (oEmbed's format=xml)
+          // and the document lists it; every other 5xx is a failure.
+          if (!(res.status === 501 && o.op.responses["501"])) expect(res.status, where).toBeLessThan(500);
           const documented = o.op.responses[String(res.status)] as Schema | undefined;
           expect(documented, `undocumented status: ${where}`).toBeDefined();
           const content = (documented!.content ?? {}) as Record<string, { schema?: Schema }>;

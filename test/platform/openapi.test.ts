@@ -23,6 +23,25 @@ describe(`the API document (${engine})`, () => {
     });
   });
 
+  it("documents the embeddable blocks, oEmbed and an event's embedHtml", async () => {
+    const t = await createTestApp();
+    const { paths } = (await t.request("GET", "/openapi.json")).body;
+    for (const path of ["/embed/events", "/embed/topics/{slug}", "/embed/events/{slug}"]) {
+      const op = paths[path]?.get;
+      expect(op?.responses["200"].content, path).toHaveProperty("text/html");
+      expect(Object.keys(op.responses), path).toEqual(expect.arrayContaining(["304", "404", "422"]));
+      expect(
+        op.parameters.map((p: { name: string }) => p.name),
+        path,
+      ).toContain("theme");
+    }
+    const oembed = paths["/oembed"].get;
+    expect(Object.keys(oembed.responses)).toEqual(expect.arrayContaining(["200", "404", "422", "501"]));
+    expect(oembed.parameters.find((p: { name: string }) => p.name === "url").required).toBe(true);
+    const event = paths["/api/v1/events/{idOrSlug}"].get.responses["200"].content["application/json"].schema;
+    expect(event.required).toContain("embedHtml");
+  });
+
   it("is valid 3.1: no two templated paths differ only in their parameter names", async () => {
     const t = await createTestApp();
     const paths = Object.keys((await t.request("GET", "/openapi.json")).body.paths);

@@ -62,6 +62,30 @@ describe("response headers over real HTTP (Node server)", () => {
     expect(again.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
+  it("lets an embed block be framed by EMBED_ORIGINS only, on its 200 and its 304", async () => {
+    server.deps.config.EMBED_ORIGINS = ["https://www.institute.example"];
+    try {
+      const block = await fetch(`${server.baseUrl}/embed/events`);
+      expect(block.status).toBe(200);
+      expect(await block.text()).toContain("Headers on every answer");
+      expect(block.headers.get("content-security-policy")).toContain(
+        "frame-ancestors https://www.institute.example",
+      );
+      expect(block.headers.get("x-frame-options")).toBeNull();
+      expect(block.headers.get("x-content-type-options")).toBe("nosniff");
+      const again = await fetch(`${server.baseUrl}/embed/events`, {
+        headers: { "if-none-match": block.headers.get("etag")! },
+      });
+      expect(again.status).toBe(304);
+      expect(again.headers.get("x-frame-options")).toBeNull();
+      const page = await fetch(`${server.baseUrl}/events/${slug}`);
+      expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      expect(page.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    } finally {
+      server.deps.config.EMBED_ORIGINS = [];
+    }
+  });
+
   it("keeps a manage page out of caches, referrers and search engines", async () => {
     const res = await fetch(`${server.baseUrl}/api/v1/events/${slug}/registrations`, {
       method: "POST",

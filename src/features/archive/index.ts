@@ -7,7 +7,13 @@
  * - feeds/: RSS 2.0 and JSON Feed of new recordings.
  */
 
-export { libraryRoutes, RelatedEventOut, relatedEventsForBrief } from "./library/index.js";
+export {
+  type EventCard,
+  libraryRoutes,
+  RelatedEventOut,
+  recordedEvents,
+  relatedEventsForBrief,
+} from "./library/index.js";
 export {
   createRecording,
   listRecordings,

@@ -186,6 +186,9 @@ export const EventOut = z.object({
   publishedAt: z.string().nullable(),
   cancelledAt: z.string().nullable(),
   updatedAt: z.string(),
+  embedHtml: z
+    .string()
+    .describe("An iframe of the event's card (/embed/events/{slug}) to paste into another site"),
   // Staff only:
   joinUrl: z.string().nullable().optional().describe("Staff only"),
   createdAt: z.string().optional().describe("Staff only"),

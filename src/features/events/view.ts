@@ -1,5 +1,6 @@
 import type { Config } from "../../config.js";
 import { isoUtc, localView } from "../../lib/time.js";
+import { embedSnippet } from "../../web/embedding.js";
 import type { EventRow, Relations } from "./queries.js";
 import type { EventView } from "./schemas.js";
 
@@ -39,6 +40,7 @@ export function eventView(row: EventRow, rel: Relations, config: Config, staff: 
     publishedAt: iso(row.publishedAt),
     cancelledAt: iso(row.cancelledAt),
     updatedAt: isoUtc(row.updatedAt),
+    embedHtml: embedSnippet(config, row),
     ...(staff ? { joinUrl: row.joinUrl, createdAt: isoUtc(row.createdAt) } : {}),
   };
 }

@@ -1,15 +1,17 @@
 import { raw } from "hono/html";
 import type { Config } from "../../config.js";
 import type { FieldError, Problem } from "../../lib/problem.js";
+import { OembedLink } from "../../web/embedding.js";
 import { FORMAT_LABEL, formatInstant, formatRange, isoInZone } from "../../web/format.js";
 import { Layout } from "../../web/layout.js";
 import { InlineMarkdown, Markdown } from "../../web/markdown.js";
+import { PHOTO_SIZE, Photo } from "../../web/photo.js";
 import type { EventRow, EventWithRelations, Relations } from "../events/index.js";
 import type { Availability } from "../registrations/index.js";
 import { AddToCalendar, calendarWorthy } from "./calendar-view.js";
 import type { FormValues } from "./form.js";
 import { RegistrationForm } from "./form-view.js";
-import { eventJsonLd, scriptSafeJson } from "./jsonld.js";
+import { eventJsonLd, eventPageUrl, scriptSafeJson } from "./jsonld.js";
 
 export const eventPath = (slug: string) => `/events/${encodeURIComponent(slug)}`;
 
@@ -63,11 +65,12 @@ function People(p: { speakers: Relations["speakers"] }) {
   return (
     <section aria-labelledby="speakers">
       <h2 id="speakers">Speakers</h2>
-      <ul>
+      <ul class="people">
         {p.speakers.map((s) => {
           const about = [ROLE[s.role], s.title, s.affiliation].filter(Boolean).join(", ");
           return (
             <li>
+              <Photo url={s.photoUrl} name={s.name} size={PHOTO_SIZE.list} />
               <strong>{s.name}</strong>
               {about ? `, ${about}` : ""}
             </li>
@@ -111,12 +114,17 @@ export function EventPage(p: {
 }) {
   const { row, rel } = p.ev;
   const seats = seatsText(row, p.seats);
-  const jsonLd = raw(
-    `<script type="application/ld+json">${scriptSafeJson(eventJsonLd(row, rel, p.config))}</script>`,
+  const head = (
+    <>
+      {raw(`<script type="application/ld+json">${scriptSafeJson(eventJsonLd(row, rel, p.config))}</script>`)}
+      {row.status === "published" ? (
+        <OembedLink config={p.config} pageUrl={eventPageUrl(p.config, row.slug)} title={row.title} />
+      ) : null}
+    </>
   );
   const title = p.reg.errors.length ? `Error: ${row.title}` : row.title;
   return (
-    <Layout title={title} org={p.config.ORG_NAME} head={jsonLd}>
+    <Layout title={title} org={p.config.ORG_NAME} head={head}>
       <article>
         <h1>{row.title}</h1>
         <p class="when meta">

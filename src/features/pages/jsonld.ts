@@ -1,6 +1,7 @@
 import type { Config } from "../../config.js";
 import { markdownToText } from "../../lib/markdown.js";
 import { isoInZone } from "../../web/format.js";
+import { showablePhoto } from "../../web/photo.js";
 import type { EventRow, Relations } from "../events/index.js";
 
 const SCHEMA = "https://schema.org/";
@@ -51,6 +52,7 @@ export function eventJsonLd(row: EventRow, rel: Relations, config: Config): Reco
             name: s.name,
             ...(s.title ? { jobTitle: s.title } : {}),
             ...(s.affiliation ? { affiliation: { "@type": "Organization", name: s.affiliation } } : {}),
+            ...(showablePhoto(s.photoUrl) ? { image: s.photoUrl } : {}),
           })),
         }
       : {}),

@@ -1,6 +1,7 @@
 import type { Config } from "../../../config.js";
 import { Layout } from "../../../web/layout.js";
 import { InlineMarkdown, Markdown } from "../../../web/markdown.js";
+import { PHOTO_SIZE, Photo } from "../../../web/photo.js";
 import type { BriefView } from "../../briefs/index.js";
 import {
   BRIEF_KIND,
@@ -122,6 +123,7 @@ export function PersonPage(p: {
     title: string | null;
     affiliation: string | null;
     bio: string | null;
+    photoUrl: string | null;
   };
   events: Split;
   briefs: BriefView[];
@@ -133,7 +135,10 @@ export function PersonPage(p: {
   return (
     <Layout title={person.name} org={p.config.ORG_NAME}>
       <p class="meta">Speaker and author</p>
-      <h1>{person.name}</h1>
+      <div class="person-head">
+        <Photo url={person.photoUrl} name={person.name} size={PHOTO_SIZE.portrait} class="photo portrait" />
+        <h1>{person.name}</h1>
+      </div>
       {about ? <p class="lede">{about}</p> : null}
       <Markdown text={person.bio} />
       <Events split={p.events} now={p.now} more={`/archive?person=${encodeURIComponent(person.slug)}`} />

@@ -1,11 +1,13 @@
 import type { Config } from "../../../config.js";
 import { BRIEF_RELATIONS } from "../../../db/schema.js";
+import { OembedLink } from "../../../web/embedding.js";
 import { FORMAT_LABEL } from "../../../web/format.js";
 import { Layout } from "../../../web/layout.js";
 import { InlineMarkdown, Markdown } from "../../../web/markdown.js";
 import type { EventWithRelations, Relations } from "../../events/index.js";
 import { clockLabel, durationLabel, KIND_LABEL, linkAt, playerFor } from "./embed.js";
 import {
+  archivePath,
   BRIEF_KIND,
   briefPath,
   DateRange,
@@ -124,7 +126,16 @@ export function ArchiveEntryPage(p: EntryData & { config: Config; now: Date }) {
     <Layout
       title={row.title}
       org={p.config.ORG_NAME}
-      head={<FeedLinks base="/archive" title="New recordings" />}
+      head={
+        <>
+          <FeedLinks base="/archive" title="New recordings" />
+          <OembedLink
+            config={p.config}
+            pageUrl={`${p.config.PUBLIC_URL}${archivePath(row.slug)}`}
+            title={row.title}
+          />
+        </>
+      }
     >
       <article>
         <p class="meta">

@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import { formatRange, isoInZone } from "../../../web/format.js";
 import { InlineMarkdown } from "../../../web/markdown.js";
+import { PHOTO_SIZE, Photo } from "../../../web/photo.js";
 import type { Relations } from "../../events/index.js";
 import type { EventCard } from "./queries.js";
 
@@ -88,6 +89,7 @@ export function SpeakerList(p: { speakers: Relations["speakers"] }) {
         const about = [ROLE[s.role], s.title, s.affiliation].filter(Boolean).join(", ");
         return (
           <li>
+            <Photo url={s.photoUrl} name={s.name} size={PHOTO_SIZE.list} />
             <a href={personPath(s.slug)}>
               <strong>{s.name}</strong>
             </a>

@@ -114,6 +114,23 @@ async function upcomingAndPast(db: Db, where: SQL, now: Date, limit: number) {
   };
 }
 
+/**
+ * Past published events with a published recording, newest first (the embeds' "recent
+ * recordings"), optionally of one topic.
+ */
+export async function recordedEvents(db: Db, now: Date, limit: number, topicId?: string) {
+  const linked = topicId
+    ? inArray(e.id, db.select({ id: et.eventId }).from(et).where(eq(et.topicId, topicId)))
+    : undefined;
+  const rows = await db
+    .select(cardColumns)
+    .from(e)
+    .where(and(published, lte(e.endsAt, now), sql`${hasRecording}`, linked))
+    .orderBy(desc(e.startsAt), desc(e.id))
+    .limit(limit);
+  return rows.map(toCard);
+}
+
 export function topicEvents(db: Db, topicId: string, now: Date, limit = 20) {
   const linked = db.select({ id: et.eventId }).from(et).where(eq(et.topicId, topicId));
   return upcomingAndPast(db, inArray(e.id, linked), now, limit);
