@@ -1,0 +1,107 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { type SinkDelivery, startMailSink } from "../../src/cli/mail-sink.js";
+import { apiKeyInsertText } from "../../src/features/auth/index.js";
+import { systemClock } from "../../src/lib/clock.js";
+import { cryptoTokens } from "../../src/lib/tokens.js";
+import { answers, freePort, waitFor } from "./process.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const run = promisify(execFile);
+
+export interface LocalWorker {
+  baseUrl: string;
+  /** An admin key, inserted into the local D1 before the Worker started (as the README does). */
+  apiKey: string;
+  /** Every message the local email provider accepted, in order. */
+  deliveries: SinkDelivery[];
+  /** Fires the cron once through wrangler's scheduled-event endpoint. */
+  cron(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `wrangler dev` on a fresh local D1, as deployed but on this machine: migrations applied and
+ * the first key inserted with wrangler's own `d1` commands, mail through the provider's HTTP
+ * format to a local sink in this process (src/cli/mail-sink.ts), the cron reachable at
+ * `/__scheduled` (`--test-scheduled`). `vars` become Worker vars (`--var NAME:value`). Used by
+ * the conformance suite and the bench's worker rows; the process group is killed by `stop`.
+ */
+export async function startLocalWorker(vars: Record<string, string> = {}): Promise<LocalWorker> {
+  const dir = await mkdtemp(join(tmpdir(), "convene-worker-"));
+  const persist = ["--persist-to", join(dir, "state")];
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" };
+  const wrangler = (args: string[]) =>
+    run("npx", ["wrangler", ...args], { cwd: ROOT, env, timeout: 60_000, maxBuffer: 16 << 20 });
+  let dev: ChildProcess | undefined;
+  let sink: Awaited<ReturnType<typeof startMailSink>> | undefined;
+  const stop = async () => {
+    if (dev?.pid && dev.exitCode === null) {
+      const exited = new Promise((r) => dev!.once("exit", r));
+      // The whole group: npx, wrangler and workerd.
+      process.kill(-dev.pid, "SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      if (dev.exitCode === null) process.kill(-dev.pid, "SIGKILL");
+    }
+    sink?.server.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await wrangler(["d1", "migrations", "apply", "DB", "--local", ...persist]);
+    const { key, statement } = await apiKeyInsertText(
+      { clock: systemClock, tokens: cryptoTokens },
+      { name: "local worker", scopes: ["admin"] },
+    );
+    await writeFile(join(dir, "key.sql"), statement);
+    await wrangler(["d1", "execute", "DB", "--local", ...persist, "--file", join(dir, "key.sql")]);
+
+    const deliveries: SinkDelivery[] = [];
+    const sinkKey = `sink-${crypto.randomUUID()}`;
+    sink = await startMailSink(join(dir, "mail"), sinkKey, { onDelivery: (d) => deliveries.push(d) });
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const allVars = { EMAIL_API_URL: sink.url, EMAIL_API_KEY: sinkKey, LOG_LEVEL: "warn", ...vars };
+    let output = "";
+    dev = spawn(
+      "npx",
+      [
+        "wrangler",
+        "dev",
+        "--test-scheduled",
+        "--port",
+        String(port),
+        "--ip",
+        "127.0.0.1",
+        ...persist,
+        ...Object.entries(allVars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
+      ],
+      { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    );
+    const keep = (d: Buffer) => {
+      output = (output + d.toString()).slice(-4000);
+    };
+    dev.stdout!.on("data", keep);
+    dev.stderr!.on("data", keep);
+    if (!(await waitFor(() => answers(baseUrl), 60_000))) {
+      throw new Error(`wrangler dev did not start:\n${output}`);
+    }
+    return {
+      baseUrl,
+      apiKey: key,
+      deliveries,
+      async cron() {
+        const res = await fetch(`${baseUrl}/__scheduled?cron=*+*+*+*+*`);
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`the scheduled-event endpoint answered ${res.status}`);
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
