@@ -22,6 +22,8 @@ export interface LocalWorker {
   /** Fires the cron once through wrangler's scheduled-event endpoint. */
   cron(): Promise<void>;
   stop(): Promise<void>;
+  /** Synchronous best-effort kill of the process group, for a process "exit" handler. */
+  killNow(): void;
 }
 
 /**
@@ -39,6 +41,9 @@ export async function startLocalWorker(vars: Record<string, string> = {}): Promi
     run("npx", ["wrangler", ...args], { cwd: ROOT, env, timeout: 60_000, maxBuffer: 16 << 20 });
   let dev: ChildProcess | undefined;
   let sink: Awaited<ReturnType<typeof startMailSink>> | undefined;
+  const killNow = () => {
+    if (dev?.pid && dev.exitCode === null) process.kill(-dev.pid, "SIGKILL");
+  };
   const stop = async () => {
     if (dev?.pid && dev.exitCode === null) {
       const exited = new Promise((r) => dev!.once("exit", r));
@@ -76,6 +81,9 @@ export async function startLocalWorker(vars: Record<string, string> = {}): Promi
         String(port),
         "--ip",
         "127.0.0.1",
+        // No line per request: wrangler's own log would cost every row of a benchmark alike.
+        "--log-level",
+        "warn",
         ...persist,
         ...Object.entries(allVars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
       ],
@@ -99,6 +107,7 @@ export async function startLocalWorker(vars: Record<string, string> = {}): Promi
         if (!res.ok) throw new Error(`the scheduled-event endpoint answered ${res.status}`);
       },
       stop,
+      killNow,
     };
   } catch (err) {
     await stop();
