@@ -30,7 +30,9 @@ beforeAll(async () => {
         }),
       ),
   };
-}, 90_000);
+  // ~45 s on a busy 2-core machine (two wrangler d1 commands, then wrangler dev); the bound is
+  // generous because a loaded machine has been seen to take minutes for the migrations alone.
+}, 240_000);
 
 afterAll(async () => {
   await worker?.stop();

@@ -38,7 +38,7 @@ export async function startLocalWorker(vars: Record<string, string> = {}): Promi
   const persist = ["--persist-to", join(dir, "state")];
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" };
   const wrangler = (args: string[]) =>
-    run("npx", ["wrangler", ...args], { cwd: ROOT, env, timeout: 60_000, maxBuffer: 16 << 20 });
+    run("npx", ["wrangler", ...args], { cwd: ROOT, env, timeout: 150_000, maxBuffer: 16 << 20 });
   let dev: ChildProcess | undefined;
   let sink: Awaited<ReturnType<typeof startMailSink>> | undefined;
   const killNow = () => {
@@ -94,7 +94,7 @@ export async function startLocalWorker(vars: Record<string, string> = {}): Promi
     };
     dev.stdout!.on("data", keep);
     dev.stderr!.on("data", keep);
-    if (!(await waitFor(() => answers(baseUrl), 60_000))) {
+    if (!(await waitFor(() => answers(baseUrl), 120_000))) {
       throw new Error(`wrangler dev did not start:\n${output}`);
     }
     return {
