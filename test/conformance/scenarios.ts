@@ -53,6 +53,23 @@ const invitation = (mail: Mail) => {
   return mail.calendars[0]!;
 };
 
+/**
+ * Whether a conditional GET with the ETag just received answers 304 (empty). The site-wide feeds
+ * change while other scenarios run beside this one, so a 200 carrying a new ETag is a fair answer
+ * and the pair is tried again, a few times.
+ */
+async function revalidates(t: Target, path: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const etag = (await call(t, "GET", path)).headers.get("etag");
+    expect(etag, `${path} has an ETag`).toBeTruthy();
+    const again = await call(t, "GET", path, { headers: { "if-none-match": etag! } });
+    if (again.status === 304) return again.text === "";
+    expect(again.status, path).toBe(200);
+    expect(again.headers.get("etag"), `${path}: a 200 to a current ETag`).not.toBe(etag);
+  }
+  return false;
+}
+
 export const SCENARIOS: Record<string, (t: Target) => Promise<void>> = {
   async "staff create an event as a draft, unseen by the public, then publish it"(t) {
     const title = `Briefing ${uniqueWord("draft")}`;
@@ -203,11 +220,7 @@ export const SCENARIOS: Record<string, (t: Target) => Promise<void>> = {
       const full = await call(t, "GET", path);
       expect(full.status, path).toBe(200);
       expect(full.text, path).toContain(shows);
-      const etag = full.headers.get("etag");
-      expect(etag, `${path} has an ETag`).toBeTruthy();
-      const again = await call(t, "GET", path, { headers: { "if-none-match": etag! } });
-      expect(again.status, `${path} revalidated`).toBe(304);
-      expect(again.text).toBe("");
+      expect(await revalidates(t, path), `${path} answers 304 to its ETag`).toBe(true);
     }
   },
 
