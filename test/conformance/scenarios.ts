@@ -226,9 +226,10 @@ export const SCENARIOS: Record<string, (t: Target) => Promise<void>> = {
 
   async "a reminder falls due seconds before the start and reaches the registrant before it"(t) {
     const title = `Call ${uniqueWord("remind")}`;
-    // Due 20 s after creation: room for the registration, which must come before the moment.
-    const startsAt = fromNow(50_000);
-    const { slug } = await createEvent(t, { title, startsAt, durationMinutes: 30, reminders: ["PT30S"] });
+    // Due 20 s after creation (room for the registration, which must come before the moment),
+    // and a minute to send it before the start, after which it would be skipped, not late.
+    const startsAt = fromNow(80_000);
+    const { slug } = await createEvent(t, { title, startsAt, durationMinutes: 30, reminders: ["PT60S"] });
     const who = address("remind");
     await register(t, slug, who);
     const reminder = await mailTo(t, who, /^Reminder: /, 45_000);
@@ -236,15 +237,15 @@ export const SCENARIOS: Record<string, (t: Target) => Promise<void>> = {
     expect(reminder.subject).toContain(title);
     const plan = await call(t, "GET", `/api/v1/events/${slug}/reminders`, { key: true });
     expect(plan.status, plan.text).toBe(200);
-    const [row] = plan.json.reminders.filter((r: { offset: string }) => r.offset === "PT30S");
+    const [row] = plan.json.reminders.filter((r: { offset: string }) => r.offset === "PT60S");
     expect(row.status).toBe("done");
     expect(row.delivery.sent).toBe(1);
   },
 
   async "a recording attached to an event that has ended is announced to its registrants"(t) {
     const title = `Panel ${uniqueWord("record")}`;
-    // Started an hour ago, ends in a few seconds: registration is still open until the end.
-    const { slug } = await createEvent(t, { title, startsAt: fromNow(-3_600_000), endsAt: fromNow(5_000) });
+    // Started an hour ago, ends in 15 s: registration is open until the end, the notice due then.
+    const { slug } = await createEvent(t, { title, startsAt: fromNow(-3_600_000), endsAt: fromNow(15_000) });
     const who = address("record");
     await register(t, slug, who);
     const attached = await call(t, "POST", `/api/v1/events/${slug}/recordings`, {
