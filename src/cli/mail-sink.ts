@@ -14,6 +14,8 @@ interface ProviderBody {
 
 /** One accepted send request, as the sink saw it (for tests that read what the provider got). */
 export interface SinkDelivery {
+  /** The accepted request it came in (a batch brings several messages in one). */
+  request: number;
   path: "/emails" | "/emails/batch";
   idempotencyKey: string;
   message: MailMessage;
@@ -41,6 +43,7 @@ export function startMailSink(
   options: { onDelivery?: (delivery: SinkDelivery) => void } = {},
 ): Promise<{ server: Server; url: string }> {
   const mailer = emlMailer(dir);
+  let requests = 0;
   const server = createServer(async (req, res) => {
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
@@ -72,10 +75,11 @@ export function startMailSink(
     const problem = formatProblem(bodies, path === "/emails/batch");
     if (problem) return answer(422, { message: problem });
     const ids: string[] = [];
+    const request = ++requests;
     for (const body of bodies as ProviderBody[]) {
       const message = toMessage(body, idempotencyKey);
       await mailer.send(message);
-      options.onDelivery?.({ path, idempotencyKey, message });
+      options.onDelivery?.({ request, path, idempotencyKey, message });
       ids.push(message.messageId);
     }
     answer(200, path === "/emails/batch" ? { data: ids.map((id) => ({ id })) } : { id: ids[0] });
