@@ -82,6 +82,11 @@ export interface Benchmark<S = void> {
   serverEnv?: Record<string, string>;
   /** Data written before its server starts; see DatabaseProfile. */
   database?: DatabaseProfile;
+  /**
+   * "worker": runs on one `wrangler dev` process with a local D1 (bench/worker-server.ts), with
+   * the other worker rows, instead of on the Node server; `serverEnv` becomes Worker vars.
+   */
+  runtime?: "worker";
   /** Other benchmarks worth seeing next to this one; they run first, like the baseline. */
   related?: string[];
   /** Unmeasured preparation (create data); what it returns is handed to run. */
@@ -164,6 +169,43 @@ const registrationLoad = (slug: string): LoadSpec => ({
 
 /** Clients registering at once in the rush benchmark (the concurrency test fires 500). */
 const RUSH_CONNECTIONS = 50;
+
+/** Rows on the Worker (`wrangler dev`, local D1), each against worker-healthz of the same process. */
+const WORKER_ROWS: Benchmark<any>[] = [
+  define({
+    name: "worker-healthz",
+    unit: "req/s",
+    runtime: "worker",
+    description: "GET /healthz on `wrangler dev` with a local D1: the Worker rows' baseline",
+    run: (ctx) => ctx.load({ path: "/healthz" }),
+    baselineName: null,
+    target: null,
+  }),
+  define({
+    name: "worker-event-read",
+    unit: "req/s",
+    runtime: "worker",
+    description: "GET /api/v1/events/{slug} (a published event) on `wrangler dev` with a local D1",
+    setup: publishedEvent,
+    run: (ctx, { slug }) => ctx.load({ path: `/api/v1/events/${encodeURIComponent(slug)}` }),
+    baselineName: "worker-healthz",
+    target: 0.5,
+  }),
+  define({
+    name: "worker-registration",
+    unit: "req/s",
+    runtime: "worker",
+    description:
+      "POST /api/v1/events/{slug}/registrations with a new email each time (capacity 100 + waitlist) on `wrangler dev` with a local D1, rate limit off (every request comes from 127.0.0.1)",
+    serverEnv: { REGISTRATION_RATE_LIMIT: "0" },
+    setup: (ctx) => eventForRegistrations(ctx),
+    run: (ctx, { slug }) => ctx.load(registrationLoad(slug)),
+    baselineName: "worker-healthz",
+    target: 0.2,
+    // `--only worker-registration` measures the three Worker rows on one process.
+    related: ["worker-event-read"],
+  }),
+];
 
 export const BENCHMARKS: Benchmark<any>[] = [
   define({
@@ -344,4 +386,5 @@ export const BENCHMARKS: Benchmark<any>[] = [
     target: 0.5,
     related: ["healthz"],
   }),
+  ...WORKER_ROWS,
 ];

@@ -4,6 +4,7 @@ import { type BundleSize, bundleLine, measureBundle } from "./bundle.js";
 import { makeContext, stopLoad } from "./load.js";
 import { humanReport, jsonReport, machine, type Options, type Outcome } from "./report.js";
 import { type BenchServer, benchServer } from "./server.js";
+import { workerBenchServer } from "./worker-server.js";
 
 class UsageError extends Error {}
 
@@ -71,15 +72,22 @@ function select(only: string | undefined): Benchmark<any>[] {
   return chosen;
 }
 
-/** Benchmarks grouped by the server they need: the plain one first, then one per profile. */
+/**
+ * Benchmarks grouped by the server they need: the plain one first, then one per profile, then
+ * the Worker (`wrangler dev`).
+ */
 function servers(chosen: Benchmark<any>[]) {
-  const groups = new Map<string, { profile?: DatabaseProfile; benchmarks: Benchmark<any>[] }>();
+  type Group = { profile?: DatabaseProfile; worker: boolean; benchmarks: Benchmark<any>[] };
+  const groups = new Map<string, Group>();
   for (const b of chosen) {
-    const key = b.database?.name ?? "";
-    if (!groups.has(key)) groups.set(key, { profile: b.database, benchmarks: [] });
+    const worker = b.runtime === "worker";
+    const key = worker ? "worker:" : (b.database?.name ?? "");
+    if (!groups.has(key))
+      groups.set(key, { profile: worker ? undefined : b.database, worker, benchmarks: [] });
     groups.get(key)!.benchmarks.push(b);
   }
-  return [...groups.values()].sort((a, b) => (a.profile ? 1 : 0) - (b.profile ? 1 : 0));
+  const order = (g: Group) => (g.worker ? 2 : g.profile ? 1 : 0);
+  return [...groups.values()].sort((a, b) => order(a) - order(b));
 }
 
 async function main(): Promise<number> {
@@ -127,14 +135,16 @@ async function main(): Promise<number> {
   const outcomes: Outcome[] = [];
   try {
     for (const group of servers(chosen)) {
-      server = benchServer({
-        env: Object.assign({}, ...group.benchmarks.map((b) => b.serverEnv ?? {})),
-        prepare: group.profile?.prepare,
-      });
+      const env = Object.assign({}, ...group.benchmarks.map((b) => b.serverEnv ?? {}));
+      server = group.worker ? workerBenchServer(env) : benchServer({ env, prepare: group.profile?.prepare });
       const cleanups: (() => void | Promise<void>)[] = [];
       try {
         const data = group.profile ? `the ${group.profile.name} database` : "a fresh database";
-        log(`starting the server on ${data} ...`);
+        log(
+          group.worker
+            ? "starting wrangler dev on a fresh local D1 ..."
+            : `starting the server on ${data} ...`,
+        );
         let ctx: BenchContext | undefined;
         let startFailure: string | null = null;
         try {
