@@ -36,7 +36,7 @@ export async function eraseAttendee(deps: Deps, attendeeId: string): Promise<voi
     sql`
       UPDATE registrations SET status = 'cancelled', cancelled_at = ${at}, updated_at = ${at}, op_id = ${opId}
       WHERE attendee_id = ${attendeeId} AND status IN ('confirmed', 'waitlisted')`,
-    ...active.flatMap((r) => promotionStatements(r.eventId, opId, now)),
+    ...active.flatMap((r) => promotionStatements(r.eventId, opId, now, deps.config.PUBLIC_URL)),
     sql`UPDATE registrations SET answers = '{}', join_key = NULL, updated_at = ${at} WHERE attendee_id = ${attendeeId}`,
     revokeAttendeeTokens(attendeeId, at),
     sql`
