@@ -17,7 +17,7 @@ export function eventWebhooks(
   return queueWebhooks(
     type,
     sql`SELECT ${`msg_${before.id}_r${before.revision + 1}`} AS webhook_id,
-               ${eventPayload(before.id, deps.config.PUBLIC_URL)} AS data,
+               json_object('event', json(${eventPayload(before.id, deps.config.PUBLIC_URL)})) AS data,
                ${before.id} AS event_id, NULL AS registration_id`,
     now,
   );
