@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { WEBHOOK_TYPES } from "../../src/features/webhooks/index.js";
 import { createTestApp, engine } from "../support/app.js";
 import { makeEvent } from "../support/events.js";
-import { registerFor } from "../support/registrations.js";
+import { registerFor, registerWithLink } from "../support/registrations.js";
 import { addEndpoint, queuedWebhooks, typesQueued } from "../support/webhooks.js";
 
 async function setup() {
@@ -166,5 +166,25 @@ describe(`webhook messages queued with their change (${engine})`, () => {
     expect(queued.map((w) => w.params.data.event.summary).sort()).toEqual(
       applied.map((a) => a.body.summary).sort(),
     );
+  });
+
+  it("empties the payloads about a person who erases their data, and sends none still waiting", async () => {
+    const { t, admin } = await setup();
+    await addEndpoint(t, admin, "https://crm.example.org/r", ["registration.created"]);
+    const e = await makeEvent(t, admin);
+    const { token } = await registerWithLink(t, e.slug, "ada@example.org", { name: "Ada" });
+    await registerFor(t, e.slug, { email: "bob@example.org", name: "Bob" });
+    expect(JSON.stringify(await queuedWebhooks(t))).toContain("ada@example.org");
+    const erased = await t.request("POST", `/r/${token}/erase`, {
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://events.example.org" },
+    });
+    expect(erased.status).toBe(200);
+    const [ada, bob] = await queuedWebhooks(t);
+    expect(JSON.stringify(ada)).not.toMatch(/ada@example\.org|"Ada"/);
+    expect(ada).toMatchObject({ status: "sent", params: { data: { erased: true } } });
+    expect(bob).toMatchObject({
+      status: "pending",
+      params: { data: { registration: { email: "bob@example.org" } } },
+    });
   });
 });

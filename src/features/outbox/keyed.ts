@@ -69,3 +69,19 @@ export function copyMessage(id: string, dedupeKey: string, at: Date): SQL {
            event_id, registration_id, reminder_id, 'pending', 0, ${t}, ${t}
     FROM outbox WHERE id = ${id}`;
 }
+
+/**
+ * The right to erasure reaches what was queued for others: webhook payloads about these
+ * registrations (`registrationIds`, a SELECT of ids) lose their data, sent ones included, and
+ * those still waiting are closed unsent. Mail rows hold only ids (rendered at send time).
+ * Reads the outbox without an index on registration_id (none is kept: each cost every
+ * registration's commit, migration 0010); erasure is rare.
+ */
+export function forgetWebhookData(registrationIds: SQL, at: Date): SQL {
+  return sql`
+    UPDATE outbox SET params = json_set(params, '$.data', json('{"erased":true}')),
+      status = CASE WHEN status = 'pending' THEN 'sent' ELSE status END,
+      sent_at = CASE WHEN status = 'pending' THEN ${at.getTime()} ELSE sent_at END,
+      last_error = CASE WHEN status = 'pending' THEN 'skipped: registrant erased' ELSE last_error END
+    WHERE channel = 'webhook' AND registration_id IN (${registrationIds})`;
+}

@@ -55,6 +55,7 @@ interface WebhookParams {
 async function send(deps: Deps, row: ClaimedRow): Promise<CourierResult> {
   const p = row.params as unknown as WebhookParams;
   // Re-checked at send time: an endpoint deleted or disabled since the message was queued gets nothing.
+  if ((p.data as { erased?: boolean } | null)?.erased) return { skip: "registrant erased" };
   const endpoint = await findEndpoint(deps.db, p.endpointId);
   if (!endpoint) return { skip: "endpoint deleted" };
   if (!endpoint.enabled) return { skip: "endpoint disabled" };
