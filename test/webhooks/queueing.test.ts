@@ -187,4 +187,27 @@ describe(`webhook messages queued with their change (${engine})`, () => {
       params: { data: { registration: { email: "bob@example.org" } } },
     });
   });
+
+  it("announces a cancellation by the attendee and a registration brought back as created again", async () => {
+    const { t, admin } = await setup();
+    await addEndpoint(t, admin, "https://crm.example.org/r", [
+      "registration.created",
+      "registration.cancelled",
+    ]);
+    const e = await makeEvent(t, admin);
+    const { token } = await registerWithLink(t, e.slug, "ada@example.org");
+    const form = {
+      "content-type": "application/x-www-form-urlencoded",
+      origin: "https://events.example.org",
+    };
+    expect((await t.request("POST", `/r/${token}/cancel`, { headers: form })).status).toBe(303);
+    expect((await t.request("POST", `/r/${token}/rejoin`, { headers: form })).status).toBe(303);
+    const queued = await queuedWebhooks(t);
+    expect(queued.map((w) => [w.params.type, w.params.data.registration.status])).toEqual([
+      ["registration.created", "confirmed"],
+      ["registration.cancelled", "cancelled"],
+      ["registration.created", "confirmed"],
+    ]);
+    expect(new Set(queued.map((w) => w.params.webhookId)).size).toBe(3);
+  });
 });

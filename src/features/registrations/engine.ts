@@ -147,6 +147,10 @@ export async function rejoinRegistration(
         WHERE id = ${reg.id} AND status = 'cancelled' AND (${free} OR ${eventValue(reg.eventId, "waitlist")} = 1)
           AND ${eventOpenAt(reg.eventId, now)}`,
     queueRegistrationMail(now, opId, opId),
+    // Back from cancelled: a registration again, as far as staff's systems are concerned.
+    ...(["confirmed", "waitlisted"] as const).map((status) =>
+      opWebhooks("registration.created", opId, status, new Date(now), deps.config.PUBLIC_URL),
+    ),
   ]);
   const outcome = await outcomeOf(deps.db, reg.id);
   return outcome.status === "cancelled" ? null : outcome;
