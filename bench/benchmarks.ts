@@ -4,6 +4,7 @@ import { archiveDatabase, archiveSearch, searchRequests } from "./archive.js";
 import { bareInsert } from "./bare-insert.js";
 import { calendarFeed } from "./calendar.js";
 import { nodemailerBaseline, reminderDelivery } from "./mail.js";
+import { webhookEndpoints } from "./webhooks.js";
 
 /** One request shape to drive at the server; `path` is relative to the server's base URL. */
 export interface LoadSpec {
@@ -316,6 +317,24 @@ export const BENCHMARKS: Benchmark<any>[] = [
     baselineName: "bare-insert",
     target: 0.5,
     related: ["healthz"],
+  }),
+  define({
+    name: "registration-webhooks",
+    unit: "req/s",
+    description:
+      "the registration POST with three enabled webhook endpoints wanting registration.created (a receiver in the bench process): each batch also queues three signed messages",
+    serverEnv: { REGISTRATION_RATE_LIMIT: "0", WEBHOOK_ALLOW_PRIVATE: "true" },
+    setup: async (ctx) => ({ ...(await eventForRegistrations(ctx)), hooks: await webhookEndpoints(ctx) }),
+    run: async (ctx, { slug, hooks }) => {
+      try {
+        const m = await ctx.load(registrationLoad(slug));
+        return { ...m, details: { ...m.details, "webhooks received meanwhile": hooks.received() } };
+      } finally {
+        await hooks.stop();
+      }
+    },
+    baselineName: "registration",
+    target: 0.9,
   }),
   define({
     name: "registration-repeat",

@@ -34,6 +34,7 @@ export const OWNERS = {
   recordings: "archive",
   recording_chapters: "archive",
   reminders: "reminders",
+  webhook_endpoints: "webhooks",
 };
 
 const args = process.argv.slice(2);

@@ -26,6 +26,7 @@ import {
 } from "./features/registrations/index.js";
 import { reminderRoutes } from "./features/reminders/index.js";
 import { topicRoutes } from "./features/topics/index.js";
+import { WEBHOOK_PAYLOADS, webhookRoutes } from "./features/webhooks/index.js";
 import { notFoundOrNotAllowed } from "./lib/allow.js";
 import { bodyLimits } from "./lib/body-limits.js";
 import { type AppEnv, onError, requestContext } from "./lib/http.js";
@@ -66,7 +67,8 @@ export function createApp(deps: Deps) {
     .route("/", peopleRoutes)
     .route("/", briefRoutes(relatedEventsOfBrief))
     .route("/", apiKeyRoutes)
-    .route("/", auditRoutes);
+    .route("/", auditRoutes)
+    .route("/", webhookRoutes);
   app.route("/api/v1", api);
 
   let openapi: { url: string; doc: ReturnType<typeof buildOpenApi> } | undefined;
@@ -77,6 +79,7 @@ export function createApp(deps: Deps) {
         title: `Convene (${deps.config.ORG_NAME})`,
         version: VERSION,
         serverUrl: deps.config.PUBLIC_URL,
+        webhooks: WEBHOOK_PAYLOADS,
       });
       openapi = { url: deps.config.PUBLIC_URL, doc };
     }

@@ -93,6 +93,13 @@ const ConfigSchema = z.object({
     .max(100)
     .default(8)
     .describe("Send attempts before an outbox message is marked dead"),
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1")
+    .describe(
+      "Webhook endpoints may be http:// URLs on private, loopback or link-local addresses (development only)",
+    ),
   SCHEDULER_INTERVAL_SECONDS: z.coerce
     .number()
     .int()

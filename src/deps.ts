@@ -76,6 +76,11 @@ export interface Deps {
    * The app then never compresses: it would send gzip to clients that did not ask for it.
    */
   platformCompression?: boolean;
+  /**
+   * The addresses a host name resolves to (Node: dns.lookup), so webhook URLs whose names lead
+   * into a private network are refused; absent on Workers, which cannot resolve names.
+   */
+  resolveHost?: (host: string) => Promise<string[]>;
   /** The peer address of a request as the runtime sees it (socket on Node, CF-Connecting-IP on Workers). */
   clientAddress?: (c: Context) => string | undefined;
 }

@@ -64,7 +64,13 @@ export default {
     ctx.waitUntil(
       runDueWork(deps).then(
         (r) => {
-          if (r.outbox.claimed || r.reminders.claimed || r.plansRepaired || r.rateLimitsDeleted)
+          if (
+            r.outbox.claimed ||
+            r.webhooks.claimed ||
+            r.reminders.claimed ||
+            r.plansRepaired ||
+            r.rateLimitsDeleted
+          )
             deps.log("info", "due work", { ...r });
         },
         (err: unknown) => {

@@ -9,3 +9,4 @@ export * from "./schema/delivery.js";
 export * from "./schema/events.js";
 export * from "./schema/registrations.js";
 export * from "./schema/staff.js";
+export * from "./schema/webhooks.js";

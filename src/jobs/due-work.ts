@@ -3,6 +3,7 @@ import type { Deps } from "../deps.js";
 import { pruneRateLimits } from "../features/limits/index.js";
 import { type DispatchReport, dispatchOutbox } from "../features/outbox/index.js";
 import { type FanoutReport, fanOutDueReminders, repairMissingPlans } from "../features/reminders/index.js";
+import { webhookCourier } from "../features/webhooks/index.js";
 
 /**
  * Outbox rows claimed at a time (was 50). Sending a fan-out of thousands of reminders, small
@@ -20,10 +21,20 @@ const BATCH = 200;
  * the process's monotonic timer, not the injected clock: it bounds the work, it is not domain time.
  */
 const RUN_BUDGET_MS = 50_000;
+/**
+ * Webhooks: rows claimed at a time, and how long a run keeps claiming more. A claim waits for its
+ * slowest receivers (TIMEOUT_MS, 10 s, at 8 in flight), so a claim of 24 takes at most ~30 s even
+ * if every receiver hangs, and a run ends within ~50 s like the mail's: the next run, and the mail
+ * it sends, is never held up for long by broken receivers. Healthy receivers (~100 ms) get
+ * ~1,500 messages a run.
+ */
+const WEBHOOK_BATCH = 24;
+const WEBHOOK_BUDGET_MS = 20_000;
 
 export interface DueWorkReport {
   reminders: FanoutReport;
   outbox: DispatchReport;
+  webhooks: DispatchReport;
   batches: number;
   plansRepaired: number;
   rateLimitsDeleted: number;
@@ -37,6 +48,8 @@ export interface DueWorkReport {
  *    existed; every write plans its own event in its own batch);
  * 2. claim due reminders and fan each out into outbox messages (fanout.ts);
  * 3. send what the outbox has due, batch after batch until nothing is left or the budget is used;
+ *    webhooks in a dispatch of their own beside the mail's (the webhook courier), so a receiver
+ *    that hangs holds a webhook slot for its timeout and never a mail one;
  * 4. drop rate-limit counters older than an hour.
  *
  * Safe to run in several places at once: reminder and outbox claims are atomic, fan-out is
@@ -50,21 +63,31 @@ export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Prom
   // budget lasts; it claims the next as the last row of the current one starts, so the sends in
   // flight do not drain at every claim (dispatcher.ts).
   const withinBudget = () => performance.now() - started < RUN_BUDGET_MS;
-  let outbox: DispatchReport = { claimed: 0, sent: 0, skipped: 0, failed: 0, dead: 0, released: 0 };
+  const none: DispatchReport = { claimed: 0, sent: 0, skipped: 0, failed: 0, dead: 0, released: 0 };
+  let outbox = none;
+  let webhooks = none;
   let batches = 0;
   if (withinBudget()) {
     batches = 1;
-    outbox = await dispatchOutbox(deps, {
-      kinds: messageKinds,
-      now,
-      limit: BATCH,
-      more: () => {
-        if (!withinBudget()) return false;
-        batches++;
-        return true;
-      },
-    });
+    [outbox, webhooks] = await Promise.all([
+      dispatchOutbox(deps, {
+        kinds: messageKinds,
+        now,
+        limit: BATCH,
+        more: () => {
+          if (!withinBudget()) return false;
+          batches++;
+          return true;
+        },
+      }),
+      dispatchOutbox(deps, {
+        courier: webhookCourier,
+        now,
+        limit: WEBHOOK_BATCH,
+        more: () => performance.now() - started < WEBHOOK_BUDGET_MS,
+      }),
+    ]);
   }
   const rateLimitsDeleted = await pruneRateLimits(deps, now);
-  return { reminders, outbox, batches, plansRepaired, rateLimitsDeleted };
+  return { reminders, outbox, webhooks, batches, plansRepaired, rateLimitsDeleted };
 }

@@ -21,7 +21,13 @@ export function startScheduler(deps: Deps, intervalSeconds: number): Scheduler {
   const tick = () => {
     running = runDueWork(deps)
       .then((r) => {
-        if (r.outbox.claimed || r.reminders.claimed || r.plansRepaired || r.rateLimitsDeleted)
+        if (
+          r.outbox.claimed ||
+          r.webhooks.claimed ||
+          r.reminders.claimed ||
+          r.plansRepaired ||
+          r.rateLimitsDeleted
+        )
           deps.log("info", "due work", { ...r });
       })
       .catch((err: unknown) => {

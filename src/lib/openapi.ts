@@ -60,7 +60,13 @@ function securityOf(security: SecurityMeta | undefined) {
  */
 export function buildOpenApi(
   app: { routes: Hono["routes"] },
-  info: { title: string; version: string; serverUrl: string },
+  info: {
+    title: string;
+    version: string;
+    serverUrl: string;
+    /** Outgoing messages (OpenAPI 3.1 `webhooks`): each type's summary and body schema. */
+    webhooks?: Record<string, { summary: string; schema: z.ZodType }>;
+  },
 ) {
   const ops = new Map<string, { method: string; path: string; metas: DocMeta[] }>();
   for (const r of app.routes) {
@@ -182,6 +188,28 @@ export function buildOpenApi(
     },
     servers: [{ url: info.serverUrl }],
     paths,
+    webhooks: Object.fromEntries(
+      Object.entries(info.webhooks ?? {}).map(([type, w]) => [
+        type,
+        {
+          post: {
+            summary: w.summary,
+            description:
+              "Signed per Standard Webhooks: webhook-id, webhook-timestamp and webhook-signature " +
+              '(v1, HMAC-SHA256 of "{id}.{timestamp}.{body}" with the endpoint\'s whsec_ secret). ' +
+              "Answer 2xx within 10 s; 410 disables the endpoint; anything else is retried.",
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: toSchema(w.schema, "output") } },
+            },
+            responses: {
+              "2XX": { description: "Received" },
+              "410": { description: "Gone: disable this endpoint" },
+            },
+          },
+        },
+      ]),
+    ),
     components: {
       securitySchemes: {
         apiKey: {

@@ -1,3 +1,4 @@
+import { lookup } from "node:dns/promises";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { getConnInfo } from "@hono/node-server/conninfo";
@@ -56,5 +57,7 @@ export async function buildNodeDeps(config: Config): Promise<Deps & { close: () 
     log: jsonLogger(config.LOG_LEVEL),
     clientAddress: (c) => getConnInfo(c).remote.address,
     instance: processInstance,
+    // Webhook URLs whose names resolve into a private network are refused (webhooks/address.ts).
+    resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
   };
 }

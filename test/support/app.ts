@@ -22,7 +22,9 @@ export interface TestResponse<T = any> {
  * The test-app factory: a fresh migrated database (in-memory libsql on Node, D1 in workerd),
  * a settable clock and the real app, plus helpers that read like the API they call.
  */
-export async function createTestApp(options: { now?: string; deps?: Partial<Deps> } = {}) {
+export async function createTestApp(
+  options: { now?: string; deps?: Partial<Deps>; env?: Record<string, string> } = {},
+) {
   const clock = new SettableClock(options.now ?? "2026-01-15T12:00:00Z");
   const config = parseConfig({
     PUBLIC_URL: "https://events.example.org",
@@ -30,6 +32,7 @@ export async function createTestApp(options: { now?: string; deps?: Partial<Deps
     // Tests send many registrations and searches from one (unknown) address; the rate-limit tests turn the limits on.
     REGISTRATION_RATE_LIMIT: "0",
     SEARCH_RATE_LIMIT: "0",
+    ...options.env,
   });
   // Every message the app sends, unless a test brings its own transport (SMTP, HTTP).
   const inbox = mailbox();

@@ -8,6 +8,7 @@ export const SCOPES = [
   "registrations:write",
   "archive:write",
   "metrics:read",
+  "webhooks:write",
   "admin",
 ] as const;
 export type Scope = (typeof SCOPES)[number];

@@ -60,3 +60,22 @@ export const eventFactsJson = (id: Id) =>
 /** For the registration's fixed-text statement (q``): the event's seating as a row source. */
 export const eventSeating = (id: string) =>
   new QueryPart("(SELECT id, waitlist, capacity FROM events WHERE id = ?)", [id]);
+
+const isoText = (column: string) => `strftime('%Y-%m-%dT%H:%M:%fZ', ${column} / 1000.0, 'unixepoch')`;
+
+/**
+ * An event as webhook payloads show it, as JSON text: never its join URL. For fixed texts (q``):
+ * the event is `idExpr` (a column of the caller's statement), and the one ? is the public URL.
+ */
+export const eventPayloadText = (idExpr: string) =>
+  `(SELECT json_object('id', id, 'slug', slug, 'title', title, 'summary', summary, 'status', status,
+      'format', format, 'startsAt', ${isoText("starts_at")}, 'endsAt', ${isoText("ends_at")},
+      'timeZone', time_zone, 'venue', venue, 'sequence', sequence, 'url', ? || '/events/' || slug)
+    FROM events WHERE id = ${idExpr})`;
+
+/** `eventPayloadText` for sql`` statements: the event by id (or a column, as SQL). */
+export const eventPayload = (id: Id, publicUrl: string) => {
+  const [head, tail] = eventPayloadText("\u0000").split("?") as [string, string];
+  const [mid, end] = tail.split("\u0000") as [string, string];
+  return sql`${sql.raw(head)}${publicUrl}${sql.raw(mid)}${id}${sql.raw(end)}`;
+};

@@ -21,6 +21,8 @@ export {
   eventHasStatus,
   eventOnline,
   eventOpenAt,
+  eventPayload,
+  eventPayloadText,
   eventScheduleIs,
   eventSeating,
   eventValue,

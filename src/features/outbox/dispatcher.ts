@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { sqlAll } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
 import { closer, renderer } from "./dispatch-batch.js";
-import type { ClaimedRow, DispatchReport, MessageKinds, Rendered } from "./kinds.js";
+import type { Channel } from "./enqueue.js";
+import type { ClaimedRow, Courier, DispatchReport, MessageKinds, Rendered } from "./kinds.js";
 
 export type { ClaimedRow, DispatchReport } from "./kinds.js";
 
@@ -54,8 +55,9 @@ export function backoffMs(attempts: number): number {
 /** Claims up to `limit` due email rows for this caller: pending and due, or 'sending' with an expired lease. */
 export async function claimDue(
   deps: Pick<Deps, "db" | "tokens" | "clock" | "instance">,
-  opts: { now: Date; limit: number; leaseMs?: number },
+  opts: { now: Date; limit: number; leaseMs?: number; channel?: Channel },
 ): Promise<ClaimedRow[]> {
+  const channel = opts.channel ?? "email";
   const at = opts.now.getTime();
   // The claimant after '@' (claims.ts): whose claims these are, if this process dies.
   const claimId = deps.instance ? `${deps.tokens.id("clm")}@${deps.instance}` : deps.tokens.id("clm");
@@ -73,16 +75,16 @@ export async function claimDue(
           SELECT id FROM (
             SELECT * FROM (
               SELECT id, next_attempt_at AS due, rowid AS seq FROM outbox
-              WHERE status = 'pending' AND next_attempt_at <= ${at} AND channel = 'email'
+              WHERE status = 'pending' AND next_attempt_at <= ${at} AND channel = ${channel}
               ORDER BY next_attempt_at, rowid LIMIT ${opts.limit})
             UNION ALL
             SELECT * FROM (
               SELECT id, next_attempt_at AS due, rowid AS seq FROM outbox
-              WHERE status = 'sending' AND claimed_until < ${at} AND channel = 'email'
+              WHERE status = 'sending' AND claimed_until < ${at} AND channel = ${channel}
               ORDER BY next_attempt_at, rowid LIMIT ${opts.limit}))
           ORDER BY due, seq
           LIMIT ${opts.limit})
-        RETURNING id, dedupe_key, template, params, attempts`,
+        RETURNING id, dedupe_key, template, params, attempts, created_at`,
   );
   return rows.map((r) => ({
     id: String(r.id),
@@ -90,6 +92,7 @@ export async function claimDue(
     template: String(r.template),
     params: typeof r.params === "string" ? JSON.parse(r.params) : (r.params as Record<string, unknown>),
     attempts: Number(r.attempts),
+    createdAt: Number(r.created_at),
     claimId,
     claimedUntil: until,
   }));
@@ -97,7 +100,9 @@ export async function claimDue(
 
 /**
  * Claims due messages, renders each by its kind (`kinds`, given at composition) and sends it,
- * and records the outcome.
+ * and records the outcome. With a `courier` instead, it claims that channel's rows only and
+ * the courier delivers each (webhooks): a separate dispatch, so a slow receiver never holds a
+ * mail send slot.
  *
  * `more`: when a claim came back full, claim again (the same `limit`) as soon as its last row
  * has been STARTED, for as long as `more()` says so, instead of returning once its last send is
@@ -106,13 +111,20 @@ export async function claimDue(
  */
 export async function dispatchOutbox(
   deps: Deps,
-  opts: { kinds: MessageKinds; now?: Date; limit?: number; leaseMs?: number; more?: () => boolean },
+  opts: ({ kinds: MessageKinds; courier?: undefined } | { courier: Courier; kinds?: undefined }) & {
+    now?: Date;
+    limit?: number;
+    leaseMs?: number;
+    more?: () => boolean;
+  },
 ): Promise<DispatchReport> {
   const now = opts.now ?? deps.clock.now();
   const limit = opts.limit ?? 50;
+  const { courier, kinds } = opts;
   const claim = async () => {
-    const rows = await claimDue(deps, { now, limit, leaseMs: opts.leaseMs });
-    return { rows, next: 0, render: renderer(deps, opts.kinds, rows), full: rows.length === limit };
+    const rows = await claimDue(deps, { now, limit, leaseMs: opts.leaseMs, channel: courier?.channel });
+    const render = kinds ? renderer(deps, kinds, rows) : null;
+    return { rows, next: 0, render, full: rows.length === limit };
   };
   let current = await claim();
   const report: DispatchReport = {
@@ -132,7 +144,11 @@ export async function dispatchOutbox(
       const c = current;
       if (c.next < c.rows.length) {
         const index = c.next++;
-        return { row: c.rows[index]!, render: () => c.render(index) };
+        const render = c.render;
+        return {
+          row: c.rows[index]!,
+          attempt: render ? mailAttempt(deps, () => render(index)) : courierAttempt(deps, courier!),
+        };
       }
       if (!claiming) {
         if (failure || !c.full || !opts.more?.()) return null;
@@ -156,9 +172,9 @@ export async function dispatchOutbox(
   };
   const worker = async () => {
     for (let job = await take(); job; job = await take()) {
-      const { row, render } = job;
+      const { row, attempt } = job;
       try {
-        const d = await deliver(deps, row, now, render);
+        const d = await deliver(deps, row, now, attempt, courier);
         if (d.outcome === "sent" || d.outcome === "skipped") {
           await closing.add({
             id: row.id,
@@ -176,7 +192,8 @@ export async function dispatchOutbox(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, current.rows.length) }, worker));
+  const concurrency = courier?.concurrency ?? SEND_CONCURRENCY;
+  await Promise.all(Array.from({ length: Math.min(concurrency, current.rows.length) }, worker));
   await closing.flush();
   if (failure) throw (failure as { err: unknown }).err;
   return report;
@@ -188,11 +205,36 @@ type Delivered =
   | { outcome: "sent"; at: number; error: null }
   | { outcome: "skipped"; at: number; error: string };
 
+/** One try at a row: "skip: <reason>" when there is nothing to send; throws on failure. */
+type Attempt = (row: ClaimedRow) => Promise<{ skip: string } | null>;
+
+/** A failure the courier says no retry can mend (a 410): the row is dead at once. */
+class FinalFailure extends Error {}
+
+const mailAttempt =
+  (deps: Deps, render: () => Promise<Rendered>): Attempt =>
+  async () => {
+    const rendered = await render();
+    if ("skip" in rendered) return rendered;
+    await deps.mailer.send(rendered.message);
+    return null;
+  };
+
+const courierAttempt =
+  (deps: Deps, courier: Courier): Attempt =>
+  async (row) => {
+    const r = await courier.send(deps, row);
+    if ("skip" in r) return r;
+    if ("error" in r) throw r.final ? new FinalFailure(r.error) : new Error(r.error);
+    return null;
+  };
+
 async function deliver(
   deps: Deps,
   row: ClaimedRow,
   now: Date,
-  render: () => Promise<Rendered>,
+  attempt: Attempt,
+  courier: Courier | undefined,
 ): Promise<Delivered> {
   const { db, log } = deps;
   const mine = sql`id = ${row.id} AND claim_id = ${row.claimId}`;
@@ -207,18 +249,20 @@ async function deliver(
   // Outcome times from the clock too: a long run must not back off from its start time.
   const at = Math.max(now.getTime(), deps.clock.now().getTime());
   try {
-    const rendered = await render();
-    if ("skip" in rendered) {
-      log("info", "outbox message skipped", { id: row.id, reason: rendered.skip });
-      return { outcome: "skipped", at, error: `skipped: ${rendered.skip}` };
+    const skipped = await attempt(row);
+    if (skipped) {
+      log("info", "outbox message skipped", { id: row.id, reason: skipped.skip });
+      return { outcome: "skipped", at, error: `skipped: ${skipped.skip}` };
     }
-    await deps.mailer.send(rendered.message);
   } catch (err) {
     const error = (err instanceof Error ? err.message : String(err)).slice(0, 2000);
+    const max = courier?.maxAttempts ?? deps.config.OUTBOX_MAX_ATTEMPTS;
+    const final = err instanceof FinalFailure ? 1 : 0;
+    const wait = courier ? courier.backoffMs(row.attempts) : backoffMs(row.attempts);
     const [res] = await sqlAll<{ status: string }>(
       db,
-      sql`UPDATE outbox SET status = CASE WHEN attempts >= ${deps.config.OUTBOX_MAX_ATTEMPTS} THEN 'dead' ELSE 'pending' END,
-                            next_attempt_at = ${at + backoffMs(row.attempts)}, last_error = ${error},
+      sql`UPDATE outbox SET status = CASE WHEN attempts >= ${max} OR ${final} = 1 THEN 'dead' ELSE 'pending' END,
+                            next_attempt_at = ${at + wait}, last_error = ${error},
                             claim_id = NULL, claimed_until = NULL
           WHERE ${mine}
           RETURNING status`,
@@ -230,6 +274,7 @@ async function deliver(
       attempts: row.attempts,
       error,
     });
+    if (dead && courier?.onDead) await courier.onDead(deps, row, error);
     return { outcome: dead ? "dead" : "failed" };
   }
   return { outcome: "sent", at, error: null };

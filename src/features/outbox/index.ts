@@ -7,9 +7,12 @@
 
 export { claimants, releaseClaims } from "./claims.js";
 export { type ClaimedRow, claimDue, type DispatchReport, dispatchOutbox, LEASE_MS } from "./dispatcher.js";
-export { enqueue, enqueueFixed } from "./enqueue.js";
+export { type Channel, enqueue, enqueueFixed } from "./enqueue.js";
 export { queuedLater, queuedOtherThan, reminderDeliveryCounts } from "./fragments.js";
+export { copyMessage, forgetWebhookData, type KeyedMessage, messagesUnder, messageUnder } from "./keyed.js";
 export {
+  type Courier,
+  type CourierResult,
   type MessageKind,
   MessageKinds,
   messageIdFor,

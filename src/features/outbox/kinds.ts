@@ -15,6 +15,30 @@ export interface ClaimedRow extends OutboxMessageRow {
   claimId: string;
   attempts: number;
   claimedUntil: number;
+  /** When the row was queued (epoch ms). */
+  createdAt: number;
+}
+
+/** What a courier did with one row: delivered, nothing to deliver, or failed (`final`: no retry). */
+export type CourierResult = { ok: true } | { skip: string } | { error: string; final?: boolean };
+
+/**
+ * A channel that is not mail (webhooks): it delivers a claimed row itself, while the outbox keeps
+ * what makes delivery exactly-once per dedupe key (the claim, the lease, the conditional mark)
+ * and the retries. Given at composition, like message kinds, so the outbox imports no feature.
+ */
+export interface Courier {
+  channel: "webhook";
+  /** Sends in flight at once (a dispatch of this channel runs beside the mail's, not in it). */
+  concurrency: number;
+  /** Attempts before the row is dead. */
+  maxAttempts: number;
+  /** The wait after failed attempt number `attempts` (1 = the first). */
+  backoffMs(attempts: number): number;
+  /** Delivers one row; never throws for a receiver's failure (it returns it). */
+  send(deps: Deps, row: ClaimedRow): Promise<CourierResult>;
+  /** After a row went dead (retries exhausted or a final failure), once. */
+  onDead?(deps: Deps, row: ClaimedRow, error: string): Promise<void>;
 }
 
 export interface DispatchReport {

@@ -29,6 +29,7 @@ import {
 import { eventUpdatedInvites, promotionStatements } from "../registrations/index.js";
 
 import { planStatements } from "../reminders/index.js";
+import { eventWebhooks } from "./webhooks.js";
 
 /**
  * The programme: staff create, edit and delete events. An event write sets things off in other
@@ -148,10 +149,14 @@ export async function updateEvent(
   await runGuarded(deps.db, [
     guardedUpdate(deps.db, before, changes, bump),
     ...linkStatements(deps.db, before.id, links, true),
+    // Drafts are nobody's business outside: their edits are not announced.
+    ...(before.status === "draft" ? [] : [eventWebhooks(deps, "event.updated", before, now)]),
     // Calendars must see the change: an updated REQUEST to every confirmed registrant, queued
     // before the promotions below (the promoted get their own invitation, with the same data).
     ...(bump ? [eventUpdatedInvites(before.id, now)] : []),
-    ...(seatsMayOpen ? promotionStatements(before.id, deps.tokens.id("op"), now) : []),
+    ...(seatsMayOpen
+      ? promotionStatements(before.id, deps.tokens.id("op"), now, deps.config.PUBLIC_URL)
+      : []),
     ...(changes.reminders ? planStatements(afterRow, now) : []),
     auditInsert(deps.db, now, actor, {
       action: "event.update",

@@ -16,6 +16,7 @@ import {
 } from "../events/index.js";
 import { eventCancelledNotices, eventUpdatedInvites } from "../registrations/index.js";
 import { planStatements } from "../reminders/index.js";
+import { eventWebhooks } from "./webhooks.js";
 
 /**
  * Status changes and moves are explicit actions rather than PATCHes of `status` or times,
@@ -30,6 +31,7 @@ async function transition(
   actor: Actor,
   before: EventRow,
   action: string,
+  webhook: "event.published" | "event.cancelled" | "event.rescheduled",
   changes: Partial<EventRow>,
   announces = true,
 ): Promise<EventView> {
@@ -50,6 +52,7 @@ async function transition(
       : [eventUpdatedInvites(before.id, now)];
   await runGuarded(deps.db, [
     guardedUpdate(deps.db, before, all, bump),
+    eventWebhooks(deps, webhook, before, now),
     ...notices,
     // The reminder plan follows in the same batch: dropped on cancel, recomputed on a move,
     // planned from scratch when a draft is published.
@@ -74,6 +77,7 @@ export async function publishEvent(deps: Deps, actor: Actor, idOrSlug: string): 
     actor,
     before,
     "event.publish",
+    "event.published",
     { status: "published", publishedAt: deps.clock.now() },
     // Publishing is the first version calendars see, so it starts at sequence 0.
     false,
@@ -86,7 +90,7 @@ export async function cancelEvent(deps: Deps, actor: Actor, idOrSlug: string): P
   if (before.status === "draft") {
     throw conflict("invalid-transition", "A draft has not been announced; delete it instead of cancelling.");
   }
-  return transition(deps, actor, before, "event.cancel", {
+  return transition(deps, actor, before, "event.cancel", "event.cancelled", {
     status: "cancelled",
     cancelledAt: deps.clock.now(),
   });
@@ -109,7 +113,7 @@ export async function rescheduleEvent(
   const registrationClosesAt = closes && closes > schedule.endsAt ? schedule.endsAt : closes;
   const opens = before.registrationOpensAt;
   const registrationOpensAt = opens && registrationClosesAt && opens >= registrationClosesAt ? null : opens;
-  return transition(deps, actor, before, "event.reschedule", {
+  return transition(deps, actor, before, "event.reschedule", "event.rescheduled", {
     ...schedule,
     registrationOpensAt,
     registrationClosesAt,

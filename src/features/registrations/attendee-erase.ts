@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { sqlBatch } from "../../db/batch.js";
 import { registrations } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
+import { forgetWebhookData } from "../outbox/index.js";
 import { promotionStatements } from "./engine.js";
 import { revokeAttendeeTokens } from "./tokens.js";
 
@@ -14,7 +15,8 @@ export const erasedEmail = (attendeeId: string) => `erased+${attendeeId}@invalid
  * and promoting the waitlist, exactly as a cancellation does) and every token is revoked. The
  * registration rows stay, so attendance counts and capacity history stay true.
  *
- * No "cancelled" email is queued: the address it would go to is the one being erased.
+ * No "cancelled" email is queued: the address it would go to is the one being erased; and the
+ * webhook payloads about the person are emptied (outbox forgetWebhookData).
  */
 export async function eraseAttendee(deps: Deps, attendeeId: string): Promise<void> {
   const { db } = deps;
@@ -36,9 +38,10 @@ export async function eraseAttendee(deps: Deps, attendeeId: string): Promise<voi
     sql`
       UPDATE registrations SET status = 'cancelled', cancelled_at = ${at}, updated_at = ${at}, op_id = ${opId}
       WHERE attendee_id = ${attendeeId} AND status IN ('confirmed', 'waitlisted')`,
-    ...active.flatMap((r) => promotionStatements(r.eventId, opId, now)),
+    ...active.flatMap((r) => promotionStatements(r.eventId, opId, now, deps.config.PUBLIC_URL)),
     sql`UPDATE registrations SET answers = '{}', join_key = NULL, updated_at = ${at} WHERE attendee_id = ${attendeeId}`,
     revokeAttendeeTokens(attendeeId, at),
+    forgetWebhookData(sql`SELECT id FROM registrations WHERE attendee_id = ${attendeeId}`, now),
     sql`
       UPDATE attendees SET name = ${ERASED_NAME}, email = ${erasedEmail(attendeeId)}, erased_at = ${at}, updated_at = ${at}
       WHERE id = ${attendeeId}`,

@@ -8,6 +8,7 @@ import { eventOpenAt, eventSeating, eventValue } from "../events/index.js";
 import { tallyStatement } from "../limits/index.js";
 import { enqueueFixed } from "../outbox/index.js";
 import { outboxForOp } from "./mail/queue.js";
+import { createdWebhooks, opWebhooks } from "./webhooks.js";
 
 /**
  * The registration engine. Every transition is one db.batch of conditional statements, so
@@ -100,6 +101,8 @@ export async function register(
       WHERE s.waitlist = 1 OR s.free
       ON CONFLICT (event_id, attendee_id) DO NOTHING`,
     queueRegistrationMail(now, opId, opId),
+    // registration.created to every endpoint that wants it; with none, one read of an empty table.
+    createdWebhooks(now, opId, deps.config.PUBLIC_URL),
     queueResend(now, Math.floor(now / 86_400_000), eventId, email, opId),
     // Refused (full, no waitlist): the attendee this batch created goes again, so a stranger's
     // refused attempt cannot choose the name a later real registration would be greeted with.
@@ -114,7 +117,7 @@ export async function register(
     // Every submission writes this counter, a new address or a known one, so both commit alike.
     tallyStatement(`submissions:${eventId}`, now),
   ]);
-  const row = results[5]?.[0] as { mine: Admission | null; free: number; waitlist: number } | undefined;
+  const row = results[6]?.[0] as { mine: Admission | null; free: number; waitlist: number } | undefined;
   if (row?.mine) return row.mine;
   return row && Number(row.free) ? "confirmed" : row && Number(row.waitlist) ? "waitlisted" : null;
 }
@@ -144,6 +147,10 @@ export async function rejoinRegistration(
         WHERE id = ${reg.id} AND status = 'cancelled' AND (${free} OR ${eventValue(reg.eventId, "waitlist")} = 1)
           AND ${eventOpenAt(reg.eventId, now)}`,
     queueRegistrationMail(now, opId, opId),
+    // Back from cancelled: a registration again, as far as staff's systems are concerned.
+    ...(["confirmed", "waitlisted"] as const).map((status) =>
+      opWebhooks("registration.created", opId, status, new Date(now), deps.config.PUBLIC_URL),
+    ),
   ]);
   const outcome = await outcomeOf(deps.db, reg.id);
   return outcome.status === "cancelled" ? null : outcome;
@@ -168,7 +175,7 @@ export async function outcomeOf(db: Db, id: string): Promise<RegistrationOutcome
  * promoted rows with `opId` and queueing their "you're in" emails. Used after a cancellation,
  * a removal and a capacity change, always inside that change's batch.
  */
-export function promotionStatements(eventId: string, opId: string, now: Date) {
+export function promotionStatements(eventId: string, opId: string, now: Date, publicUrl: string) {
   const at = now.getTime();
   return [
     sql`
@@ -186,6 +193,7 @@ export function promotionStatements(eventId: string, opId: string, now: Date) {
       now,
       dedupe: `promoted:${opId}`,
     }),
+    opWebhooks("registration.promoted", opId, "confirmed", now, publicUrl),
   ];
 }
 
@@ -200,7 +208,7 @@ export async function cancelRegistration(deps: Deps, registrationId: string): Pr
   if (reg.status === "cancelled") return outcomeOf(db, reg.id);
   const now = deps.clock.now();
   const opId = deps.tokens.id("op");
-  await sqlBatch(db, cancellationStatements(reg.id, reg.eventId, opId, now));
+  await sqlBatch(db, cancellationStatements(reg.id, reg.eventId, opId, now, deps.config.PUBLIC_URL));
   return outcomeOf(db, reg.id);
 }
 
@@ -209,7 +217,13 @@ export async function cancelRegistration(deps: Deps, registrationId: string): Pr
  * registration is cancelled (stamped with `opId`; nothing happens if it already was), its
  * "cancelled" email queued, and the freed seat goes to the head of the waitlist.
  */
-export function cancellationStatements(id: string, eventId: string, opId: string, now: Date) {
+export function cancellationStatements(
+  id: string,
+  eventId: string,
+  opId: string,
+  now: Date,
+  publicUrl: string,
+) {
   const at = now.getTime();
   return [
     sql`
@@ -222,6 +236,7 @@ export function cancellationStatements(id: string, eventId: string, opId: string
       now,
       dedupe: `cancelled:${opId}`,
     }),
-    ...promotionStatements(eventId, opId, now),
+    opWebhooks("registration.cancelled", opId, "cancelled", now, publicUrl),
+    ...promotionStatements(eventId, opId, now, publicUrl),
   ];
 }

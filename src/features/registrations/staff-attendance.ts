@@ -6,6 +6,7 @@ import { invalidField } from "../../lib/problem.js";
 import { type Actor, auditWhen } from "../audit/index.js";
 import { CsvSyntaxError, parseCsv } from "./csv.js";
 import { normaliseEmail } from "./engine.js";
+import { attendanceWebhooks } from "./webhooks.js";
 
 /**
  * Attendance from a Zoom "Participants" export. Such a file may open with a meeting summary
@@ -129,6 +130,7 @@ export async function importAttendance(
 ): Promise<AttendanceResult> {
   const now = deps.clock.now();
   const at = now.getTime();
+  const opId = deps.tokens.id("op");
   // One JSON parameter, not one per email: D1 binds at most 100 parameters per statement.
   const map = JSON.stringify(Object.fromEntries(seen));
   const inFile = sql`(SELECT a.id FROM attendees a WHERE a.email IN (SELECT key FROM json_each(${map})))`;
@@ -151,10 +153,11 @@ export async function importAttendance(
       sql`1`,
     ),
     sql`
-      UPDATE registrations SET updated_at = ${at}, attended_at = coalesce(
+      UPDATE registrations SET updated_at = ${at}, op_id = ${opId}, attended_at = coalesce(
         (SELECT j.value FROM json_each(${map}) j JOIN attendees a ON a.email = j.key
          WHERE a.id = registrations.attendee_id), ${at})
       WHERE event_id = ${eventId} AND attended_at IS NULL AND attendee_id IN ${inFile}`,
+    attendanceWebhooks(opId, now, deps.config.PUBLIC_URL),
   ]);
   const registered = results[0] ?? [];
   const known = new Set(registered.map((r) => String(r.email)));

@@ -7,6 +7,7 @@ import { eventOpenAt, findEvent } from "../events/index.js";
 import { cancellationStatements } from "./engine.js";
 import { outboxForOp } from "./mail/queue.js";
 import { findStaffRegistration, type StaffRegistration } from "./staff-queries.js";
+import { opWebhooks } from "./webhooks.js";
 
 /**
  * Staff transitions of one registration. They use the engine's statements (outbox rows,
@@ -53,6 +54,7 @@ export async function staffPromote(deps: Deps, actor: Actor, id: string): Promis
       now,
       dedupe: `promoted:${opId}`,
     }),
+    opWebhooks("registration.promoted", opId, "confirmed", now, deps.config.PUBLIC_URL),
     auditWhen(
       actor,
       now,
@@ -67,7 +69,7 @@ export async function staffPromote(deps: Deps, actor: Actor, id: string): Promis
     ),
     sql`SELECT id FROM registrations WHERE id = ${id} AND op_id = ${opId}`,
   ]);
-  if (results[3]?.length === 0) {
+  if (results[4]?.length === 0) {
     const current = await requireRegistration(deps, id);
     if (current.status !== "waitlisted")
       throw conflict("not-waitlisted", `The registration is ${current.status}, not waitlisted.`);
@@ -99,7 +101,7 @@ export async function staffRemove(deps: Deps, actor: Actor, id: string): Promise
   const now = deps.clock.now();
   const opId = deps.tokens.id("op");
   const results = await sqlBatch(deps.db, [
-    ...cancellationStatements(id, before.eventId, opId, now),
+    ...cancellationStatements(id, before.eventId, opId, now, deps.config.PUBLIC_URL),
     auditWhen(
       actor,
       now,

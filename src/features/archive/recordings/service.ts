@@ -22,6 +22,7 @@ import {
 } from "./queries.js";
 import type { RecordingCreateInput, RecordingUpdateInput, RecordingView } from "./schemas.js";
 import { type ChapterInput, chapterErrors, urlProblem } from "./urls.js";
+import { recordingWebhooks } from "./webhooks.js";
 
 interface ResolvedChapter {
   input: ChapterInput;
@@ -160,6 +161,7 @@ export async function createRecording(
     touchEvent(deps.db, event.id, now),
     // Registrants hear about the first published recording once the event is over.
     planRecordingNotice(event.id, now, recordingPublished),
+    ...(row.published ? [recordingWebhooks(id, now, deps.config.PUBLIC_URL)] : []),
     auditInsert(deps.db, now, actor, {
       action: "recording.create",
       entityType: "recording",
@@ -225,6 +227,7 @@ export async function updateRecording(
     guardedRecordingUpdate(deps.db, row, changes, now),
     touchEvent(deps.db, found.event.id, now),
     planRecordingNotice(found.event.id, now, recordingPublished),
+    ...(published && !row.published ? [recordingWebhooks(id, now, deps.config.PUBLIC_URL)] : []),
     auditInsert(deps.db, now, actor, {
       action: "recording.update",
       entityType: "recording",

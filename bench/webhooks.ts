@@ -1,0 +1,47 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { BenchContext } from "./benchmarks.js";
+
+/**
+ * Three enabled webhook endpoints that want registration.created, pointed at a receiver in this
+ * process (answers 204 at once), for the registration-webhooks row: each registration then
+ * queues three webhook messages in its batch. `stop` disables them after the row, so later rows
+ * on the same server measure registration as it was.
+ */
+export async function webhookEndpoints(ctx: BenchContext) {
+  let received = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      received++;
+      res.statusCode = 204;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  ctx.cleanup(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const res = await ctx.api("POST", "/api/v1/webhooks/endpoints", {
+      auth: true,
+      body: { url: `http://127.0.0.1:${port}/hook-${i}`, eventTypes: ["registration.created"] },
+    });
+    if (res.status !== 201) throw new Error(`POST /api/v1/webhooks/endpoints answered ${res.status}`);
+    ids.push(String(res.body.id));
+  }
+  return {
+    received: () => received,
+    async stop() {
+      for (const id of ids) {
+        await ctx.api("PATCH", `/api/v1/webhooks/endpoints/${id}`, { auth: true, body: { enabled: false } });
+      }
+    },
+  };
+}
