@@ -44,6 +44,13 @@ const ConfigSchema = z.object({
     .max(3650)
     .default(30)
     .describe("Days after an event ends that its manage links still show and change anything"),
+  NEWSLETTER_LABEL: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .default("Send me the institute's foreign policy analysis by email")
+    .describe("Label of the registration form's newsletter box (unticked by default)"),
   TRUST_PROXY: z
     .enum(["true", "false", "1", "0"])
     .default("false")
