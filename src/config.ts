@@ -71,6 +71,13 @@ const ConfigSchema = z.object({
     .describe(
       "Comma-separated origins whose pages may frame the /embed/ blocks; empty: no site may frame them",
     ),
+  NEWSLETTER_LABEL: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .default("Send me the institute's foreign policy analysis by email")
+    .describe("Label of the registration form's newsletter box (unticked by default)"),
   TRUST_PROXY: z
     .enum(["true", "false", "1", "0"])
     .default("false")

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../src/config.js";
 import { attendees, registrations } from "../../src/db/schema.js";
 import { createTestApp, engine } from "../support/app.js";
 import { makeEvent } from "../support/events.js";
@@ -153,6 +154,48 @@ describe(`the registration form (${engine})`, () => {
     expect(limited.headers.get("content-type")).toContain("text/html");
     const rows = await t.db.select().from(attendees).where(eq(attendees.email, "b@x.org"));
     expect(rows).toEqual([]);
+  });
+
+  it("offers the newsletter unticked, labelled from config, and records a tick as a request from the form", async () => {
+    const config = parseConfig({
+      PUBLIC_URL: "https://events.example.org",
+      LOG_LEVEL: "silent",
+      REGISTRATION_RATE_LIMIT: "0",
+      NEWSLETTER_LABEL: "Send me <Analysis>",
+    });
+    const t = await createTestApp({ now: "2026-02-01T09:00:00Z", deps: { config } });
+    const e = await makeEvent(t, await t.key());
+    const page = (await t.request("GET", `/events/${e.slug}`)).text;
+    const box = page.match(/<input type="checkbox"[^>]*name="newsletter"[^>]*>/)?.[0];
+    expect(box).toBeDefined();
+    expect(box).not.toContain("checked");
+    expect(box).not.toContain("required");
+    expect(page).toContain("Send me &lt;Analysis&gt;");
+
+    const fields = { name: "Ada", email: "ada@example.org", consent: "yes", website: "" };
+    // A failed submission keeps the tick; the successful one records it.
+    const failed = await postForm(t, `/events/${e.slug}/register`, {
+      ...fields,
+      name: "",
+      newsletter: "yes",
+    });
+    expect(failed.status).toBe(422);
+    expect(failed.text).toMatch(/<input type="checkbox"[^>]*name="newsletter"[^>]*checked/);
+    await postForm(t, `/events/${e.slug}/register`, { ...fields, newsletter: "yes" });
+    await postForm(t, `/events/${e.slug}/register`, { ...fields, email: "bob@example.org" });
+    const rows = await t.db
+      .select({
+        email: attendees.email,
+        state: attendees.newsletterState,
+        at: attendees.newsletterAt,
+        source: attendees.newsletterSource,
+      })
+      .from(attendees)
+      .orderBy(attendees.email);
+    expect(rows).toEqual([
+      { email: "ada@example.org", state: "requested", at: new Date("2026-02-01T09:00:00Z"), source: "form" },
+      { email: "bob@example.org", state: null, at: null, source: null },
+    ]);
   });
 
   it("writes a title that ends in a question mark without stray punctuation after it", async () => {

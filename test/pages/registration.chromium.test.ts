@@ -91,6 +91,10 @@ describe.skipIf(!can)("registering in a browser", () => {
     expect(await focusedId(page)).toBe("f-consent");
     await page.keyboard.press("Space");
     expect(await page.locator("#f-consent").isChecked()).toBe(true);
+    // The newsletter box comes next, unticked: passing it by asks for nothing.
+    await page.keyboard.press("Tab");
+    expect(await focusedId(page)).toBe("f-newsletter");
+    expect(await page.locator("#f-newsletter").isChecked()).toBe(false);
     await page.keyboard.press("Tab");
     expect(await focusedId(page)).toBe("button[type=submit]");
     await Promise.all([page.waitForURL(`**/events/${slug}/register`), page.keyboard.press("Enter")]);

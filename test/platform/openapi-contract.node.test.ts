@@ -175,7 +175,7 @@ describe("every operation in /openapi.json keeps its contract under generated re
       cancelledAt: null,
       attendedAt: null,
     };
-    const ok = { ...reg, ...instants, remindersOptOut: false };
+    const ok = { ...reg, ...instants, remindersOptOut: false, newsletter: null };
     expect(violations({ removed: ok, promoted: [] }, removal, doc)).toEqual([]);
     expect(violations({ removed: { ...ok, eventId: "evt_1" }, promoted: [] }, removal, doc)).toEqual([
       "$.removed.eventId: not a documented property",

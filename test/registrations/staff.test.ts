@@ -34,6 +34,7 @@ describe(`staff list of registrations (${engine})`, () => {
       cancelledAt: null,
       attendedAt: null,
       remindersOptOut: false,
+      newsletter: null,
     });
     expect(res.body.data.map((r: any) => [r.email, r.status, r.position])).toEqual([
       ["ada@example.org", "confirmed", null],
@@ -181,6 +182,9 @@ describe(`CSV export of registrations (${engine})`, () => {
       "Cancelled at",
       "Attended at",
       "Reminders opt-out",
+      "Newsletter",
+      "Newsletter changed at",
+      "Newsletter source",
       "Affiliation",
       "Your question, for the panel",
       "Send me updates",
@@ -193,8 +197,8 @@ describe(`CSV export of registrations (${engine})`, () => {
       "confirmed",
       "",
     ]);
-    expect(byEmail.get("obrien@example.org")![10]).toBe("Київ, Україна");
-    expect(byEmail.get("lina@example.ua")!.slice(10)).toEqual([
+    expect(byEmail.get("obrien@example.org")![13]).toBe("Київ, Україна");
+    expect(byEmail.get("lina@example.ua")!.slice(13)).toEqual([
       "",
       'Two lines:\r\nfirst, and "second"\nthird',
       "yes",
@@ -202,10 +206,10 @@ describe(`CSV export of registrations (${engine})`, () => {
     expect(byEmail.get("lina@example.ua")![1]).toBe("Ліна Київ");
     // Formula injection: what a spreadsheet would execute starts with a quote instead.
     expect(byEmail.get("evil@example.org")![1]).toBe(`'=HYPERLINK("http://evil.example")`);
-    expect(byEmail.get("evil@example.org")![10]).toBe("'+1 555");
+    expect(byEmail.get("evil@example.org")![13]).toBe("'+1 555");
     expect(byEmail.get("at@example.org")![1]).toBe("'@SUM(A1)");
     expect(byEmail.get("at@example.org")!.slice(3, 5)).toEqual(["waitlisted", "2"]);
-    expect(byEmail.get("at@example.org")!.slice(10, 13)).toEqual(["'-2+3", "'=1+1", "no"]);
+    expect(byEmail.get("at@example.org")!.slice(13, 16)).toEqual(["'-2+3", "'=1+1", "no"]);
     expect(byEmail.get("evil@example.org")![4]).toBe("1");
     // The quoting itself, as bytes.
     expect(res.text).toContain(`"O'Brien, ""Jr"""`);

@@ -168,6 +168,21 @@ describe(`webhook messages queued with their change (${engine})`, () => {
     );
   });
 
+  it("carries the newsletter request in registration.created, and null for someone who left the box unticked", async () => {
+    const { t, admin } = await setup();
+    await addEndpoint(t, admin, "https://crm.example.org/r", ["registration.created"]);
+    const e = await makeEvent(t, admin);
+    await registerFor(t, e.slug, { email: "ada@example.org", newsletter: true });
+    await registerFor(t, e.slug, { email: "bob@example.org" });
+    const [ada, bob] = await queuedWebhooks(t);
+    expect(ada!.params.data.registration.newsletter).toEqual({
+      state: "requested",
+      at: t.clock.now().toISOString(),
+      source: "api",
+    });
+    expect(bob!.params.data.registration.newsletter).toBeNull();
+  });
+
   it("empties the payloads about a person who erases their data, and sends none still waiting", async () => {
     const { t, admin } = await setup();
     await addEndpoint(t, admin, "https://crm.example.org/r", ["registration.created"]);

@@ -3,6 +3,10 @@ import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqli
 import { instant } from "./columns.js";
 import { events } from "./events.js";
 
+export const NEWSLETTER_STATES = ["requested", "confirmed", "withdrawn"] as const;
+/** Where the newsletter state last changed: the form, the public API, the manage page, an unsubscribe link. */
+export const NEWSLETTER_SOURCES = ["form", "api", "manage-page", "unsubscribe"] as const;
+
 export const attendees = sqliteTable("attendees", {
   id: text("id").primaryKey(),
   email: text("email").notNull().unique(), // normalised: trimmed, lower-cased
@@ -10,6 +14,11 @@ export const attendees = sqliteTable("attendees", {
   createdAt: instant("created_at").notNull(),
   updatedAt: instant("updated_at").notNull(),
   erasedAt: instant("erased_at"), // "delete my data": email and name replaced, counts kept
+  // The newsletter opt-in (migration 0013), double opt-in: the form only records a request; the
+  // emailed manage page (the mailbox) confirms it. The state's CHECK is in the migration.
+  newsletterState: text("newsletter_state", { enum: NEWSLETTER_STATES }),
+  newsletterAt: instant("newsletter_at"),
+  newsletterSource: text("newsletter_source", { enum: NEWSLETTER_SOURCES }),
 });
 
 export const REGISTRATION_STATUSES = ["confirmed", "waitlisted", "cancelled"] as const;

@@ -13,6 +13,7 @@ import {
   findManage,
   type JoinDecision,
   loadManage,
+  newsletterByToken,
   optOutReminders,
   RegistrationBody,
   rejoinByToken,
@@ -75,6 +76,13 @@ export const attendeeRoutes = new Hono<AppEnv>()
     if (!(await renameByToken(c.var.deps, token, name.data))) return notFoundPage(c, "registration");
     return c.redirect(`/r/${token}`, 303);
   })
+  // The newsletter's double opt-in ends here: only the mailbox's owner holds this link.
+  .post("/r/:token/newsletter/:choice{confirm|withdraw}", pageHeaders, tokenPage, sameOrigin, async (c) => {
+    const token = c.req.param("token");
+    const choice = c.req.param("choice") as "confirm" | "withdraw";
+    if (!(await newsletterByToken(c.var.deps, token, choice))) return notFoundPage(c, "registration");
+    return c.redirect(`/r/${token}#newsletter`, 303);
+  })
   .post("/r/:token/cancel", pageHeaders, tokenPage, sameOrigin, async (c) => {
     const token = c.req.param("token");
     if (!(await cancelByToken(c.var.deps, token))) return notFoundPage(c, "registration");
@@ -102,7 +110,8 @@ export const attendeeRoutes = new Hono<AppEnv>()
     const token = c.req.param("token");
     const found = await findForUnsubscribe(deps, token);
     if (!found) return notFoundPage(c, "registration");
-    const done = found.registration.remindersOptOut;
+    const subscribed = ["requested", "confirmed"].includes(found.attendee.newsletterState ?? "");
+    const done = found.registration.remindersOptOut && !subscribed;
     return sendPage(
       c,
       <UnsubscribePage org={deps.config.ORG_NAME} event={found.event} token={token} done={done} />,

@@ -127,6 +127,7 @@ export function ManagePage(p: { config: Config; v: ManageView; token: string; no
         </section>
       ) : null}
       <FeedSection base={base} has={v.feedSince !== null} />
+      <NewsletterSection base={base} state={v.attendee.newsletterState} label={p.config.NEWSLETTER_LABEL} />
       <section aria-labelledby="actions">
         <h2 id="actions">Change your plans</h2>
         {active && ahead ? (
@@ -170,23 +171,69 @@ export function ManagePage(p: { config: Config; v: ManageView; token: string; no
   );
 }
 
+/**
+ * The newsletter's double opt-in: a ticked box on the form is only a request, confirmed here
+ * (this page's link came by email, so its holder owns the mailbox); from here a single press.
+ */
+function NewsletterSection(p: {
+  base: string;
+  state: ManageView["attendee"]["newsletterState"];
+  label: string;
+}) {
+  const button = (choice: "confirm" | "withdraw", text: string, cls?: string) => (
+    <form method="post" action={`${p.base}/newsletter/${choice}`}>
+      <button type="submit" class={cls}>
+        {text}
+      </button>
+    </form>
+  );
+  return (
+    <section aria-labelledby="newsletter">
+      <h2 id="newsletter">Newsletter</h2>
+      {p.state === "requested" ? (
+        <>
+          <p>
+            The registration form asked for our newsletter for this address: "{p.label}". We send nothing
+            until you confirm.
+          </p>
+          <div class="actions">
+            {button("confirm", "Confirm")}
+            {button("withdraw", "No thanks", "secondary")}
+          </div>
+        </>
+      ) : p.state === "confirmed" ? (
+        <>
+          <p>You receive our newsletter.</p>
+          <div class="actions">{button("withdraw", "Stop the newsletter", "secondary")}</div>
+        </>
+      ) : (
+        <>
+          <p>You do not receive our newsletter. It is optional: "{p.label}".</p>
+          <div class="actions">{button("confirm", "Send me the newsletter")}</div>
+        </>
+      )}
+    </section>
+  );
+}
+
 export function UnsubscribePage(p: { org: string; event: EventRow; token: string; done: boolean }) {
   return (
-    <Layout title="Reminder emails" org={p.org} noindex>
-      <h1>Reminder emails</h1>
+    <Layout title="Unsubscribe" org={p.org} noindex>
+      <h1>Unsubscribe</h1>
       {p.done ? (
         <div class="notice ok">
           <p>
-            You will not get reminder emails for <strong>{p.event.title}</strong>. Your registration is
-            unchanged.
+            You will not get reminder emails for <strong>{p.event.title}</strong>, nor our newsletter. Your
+            registration is unchanged.
           </p>
         </div>
       ) : (
         <form method="post" action={`/r/${p.token}/unsubscribe`}>
           <p>
-            Stop reminder emails for <strong>{p.event.title}</strong>? Your registration stays as it is.
+            Stop reminder emails for <strong>{p.event.title}</strong> and our newsletter? Your registration
+            stays as it is.
           </p>
-          <button type="submit">Stop reminders</button>
+          <button type="submit">Stop reminders and the newsletter</button>
         </form>
       )}
       <p>

@@ -194,6 +194,7 @@ export function EventPage(p: {
               <RegistrationForm
                 slug={row.slug}
                 org={p.config.ORG_NAME}
+                newsletterLabel={p.config.NEWSLETTER_LABEL}
                 questions={row.questions}
                 values={p.reg.values}
                 errors={p.reg.errors}

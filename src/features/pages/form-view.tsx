@@ -5,6 +5,7 @@ import { answerField, errorId, type FormValues, firstInputId, inputId, sentence 
 interface FormProps {
   slug: string;
   org: string;
+  newsletterLabel: string;
   questions: Question[];
   values: FormValues;
   errors: FieldError[];
@@ -175,6 +176,14 @@ export function RegistrationForm(p: FormProps) {
         checked={p.values.consent}
         value="yes"
         message={message("consent")}
+      />
+      {/* Unticked unless the visitor ticked it: a request only, confirmed from their email. */}
+      <CheckField
+        field="newsletter"
+        label={p.newsletterLabel}
+        required={false}
+        checked={p.values.newsletter}
+        value="yes"
       />
       <button type="submit">Register</button>
     </form>

@@ -9,12 +9,20 @@ export interface FormValues {
   name: string;
   email: string;
   consent: boolean;
+  newsletter: boolean;
   answers: Record<string, string>;
   /** The honeypot: people never see it, naive bots fill it. */
   website: string;
 }
 
-export const EMPTY_FORM: FormValues = { name: "", email: "", consent: false, answers: {}, website: "" };
+export const EMPTY_FORM: FormValues = {
+  name: "",
+  email: "",
+  consent: false,
+  newsletter: false,
+  answers: {},
+  website: "",
+};
 
 const HONEYPOT = "website";
 const ANSWER = "answers.";
@@ -36,6 +44,7 @@ export function readForm(body: Body): FormValues {
     name: text("name"),
     email: text("email"),
     consent: text("consent") !== "",
+    newsletter: text("newsletter") !== "",
     answers,
     website: text(HONEYPOT),
   };

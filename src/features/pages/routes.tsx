@@ -89,12 +89,18 @@ export const pageRoutes = new Hono<AppEnv>()
       const errors = checkForm(ev.row.questions, values);
       if (errors.length) return renderEvent(c, ev, { values, errors }, 422);
       try {
-        const admission = await registerForEvent(deps, ev.row.slug, {
-          name: values.name,
-          email: values.email,
-          answers: values.answers,
-          consent: values.consent,
-        });
+        const admission = await registerForEvent(
+          deps,
+          ev.row.slug,
+          {
+            name: values.name,
+            email: values.email,
+            answers: values.answers,
+            consent: values.consent,
+            newsletter: values.newsletter,
+          },
+          "form",
+        );
         return sendPage(
           c,
           <CheckEmailPage org={org} event={ev.row} email={values.email.trim()} admission={admission} />,

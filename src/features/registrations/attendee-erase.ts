@@ -10,7 +10,8 @@ export const ERASED_NAME = "Erased attendee";
 export const erasedEmail = (attendeeId: string) => `erased+${attendeeId}@invalid`;
 
 /**
- * "Delete my data": in ONE batch the attendee's name and email become anonymous, the answers of
+ * "Delete my data": in ONE batch the attendee's name and email become anonymous (and their
+ * newsletter opt-in is removed, not withdrawn: nothing of the choice is kept), the answers of
  * all their registrations are cleared, their active registrations are cancelled (freeing seats
  * and promoting the waitlist, exactly as a cancellation does) and every token is revoked. The
  * registration rows stay, so attendance counts and capacity history stay true.
@@ -43,7 +44,8 @@ export async function eraseAttendee(deps: Deps, attendeeId: string): Promise<voi
     revokeAttendeeTokens(attendeeId, at),
     forgetWebhookData(sql`SELECT id FROM registrations WHERE attendee_id = ${attendeeId}`, now),
     sql`
-      UPDATE attendees SET name = ${ERASED_NAME}, email = ${erasedEmail(attendeeId)}, erased_at = ${at}, updated_at = ${at}
+      UPDATE attendees SET name = ${ERASED_NAME}, email = ${erasedEmail(attendeeId)}, erased_at = ${at}, updated_at = ${at},
+             newsletter_state = NULL, newsletter_at = NULL, newsletter_source = NULL
       WHERE id = ${attendeeId}`,
   ]);
 }

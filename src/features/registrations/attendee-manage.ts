@@ -5,6 +5,7 @@ import type { Deps } from "../../deps.js";
 import { Problem } from "../../lib/problem.js";
 import type { EventRow } from "../events/index.js";
 import { cancelRegistration, outcomeOf, rejoinRegistration } from "./engine.js";
+import { confirmNewsletterStatement, withdrawNewsletterStatement } from "./newsletter.js";
 import { closedReason, eventFull, findByToken } from "./service.js";
 import { createFeedToken, rotateFeedToken } from "./tokens.js";
 
@@ -129,6 +130,27 @@ export async function rejoinByToken(deps: Deps, token: string): Promise<boolean>
   const reason = closedReason(found.event, deps.clock.now());
   if (reason) throw reason;
   if (!(await rejoinRegistration(deps, found.registration))) throw eventFull();
+  return true;
+}
+
+/**
+ * The newsletter from the manage page, whose link proves the mailbox: "confirm" turns a request
+ * (or nothing) into a subscription; "withdraw" is "No thanks" to a request and "Stop the
+ * newsletter" to a subscription. One conditional statement each (newsletter.ts).
+ */
+export async function newsletterByToken(
+  deps: Deps,
+  token: string,
+  choice: "confirm" | "withdraw",
+): Promise<boolean> {
+  const found = await live(deps, token);
+  if (!found) return false;
+  const at = deps.clock.now().getTime();
+  await deps.db.run(
+    choice === "confirm"
+      ? confirmNewsletterStatement(found.attendee.id, at)
+      : withdrawNewsletterStatement(found.attendee.id, at, "manage-page"),
+  );
   return true;
 }
 

@@ -64,18 +64,28 @@ export type Admission = "confirmed" | "waitlisted";
 export async function register(
   deps: Deps,
   eventId: string,
-  input: { name: string; email: string; answers: Record<string, string | boolean> },
+  input: {
+    name: string;
+    email: string;
+    answers: Record<string, string | boolean>;
+    /** Where a ticked newsletter box came from; null: not ticked. Recorded as a request only. */
+    newsletter: "form" | "api" | null;
+  },
 ): Promise<Admission | null> {
   const { db } = deps;
   const now = deps.clock.now().getTime();
   const email = normaliseEmail(input.email);
   const opId = deps.tokens.id("op");
   const attId = deps.tokens.id("att");
+  const asked = input.newsletter !== null;
   // q``: the texts of these statements are built once, not on every registration (the hot path).
   const results = await sqlBatch(db, [
+    // A ticked newsletter box rides on this INSERT (no extra statement on the hot path) and is
+    // only a request (newsletter.ts): a known address keeps its own state, like its name.
     q`
-      INSERT INTO attendees (id, email, name, created_at, updated_at)
-      VALUES (${attId}, ${email}, ${input.name}, ${now}, ${now})
+      INSERT INTO attendees (id, email, name, created_at, updated_at, newsletter_state, newsletter_at, newsletter_source)
+      VALUES (${attId}, ${email}, ${input.name}, ${now}, ${now},
+              ${asked ? "requested" : null}, ${asked ? now : null}, ${input.newsletter})
       ON CONFLICT (email) DO NOTHING`,
     // A seat if one is free, else the end of the waitlist if the event has one, else nothing.
     // The seat decision is taken once (MATERIALIZED keeps SQLite from copying it into each

@@ -12,6 +12,7 @@ export {
   findManage,
   loadManage,
   type ManageView,
+  newsletterByToken,
   rejoinByToken,
   renameByToken,
   requestFeedToken,
@@ -23,6 +24,13 @@ export { resolveFeedJoin } from "./feed/join.js";
 export { recipients, reminderAudience, remindersOptedOut } from "./fragments.js";
 export { eventCancelledNotices, eventUpdatedInvites } from "./mail/queue.js";
 export { registrationMessages } from "./mail/render.js";
+export {
+  type Newsletter,
+  NewsletterOut,
+  type NewsletterSource,
+  type NewsletterState,
+  newsletterOf,
+} from "./newsletter.js";
 export { registrationRoutes } from "./routes.js";
 export { RegistrationBody } from "./schemas.js";
 export { closedReason, eventFull, findByToken, registerForEvent } from "./service.js";

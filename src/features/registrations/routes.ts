@@ -55,6 +55,7 @@ export const registrationRoutes = new Hono<AppEnv>()
         c.var.deps,
         c.req.valid("param").idOrSlug,
         c.req.valid("json"),
+        "api",
       );
       return c.json({ status: "check-email" as const, newRegistration, detail: CHECK_EMAIL }, 202);
     },

@@ -10,4 +10,10 @@ export const RegistrationBody = z.strictObject({
     .pipe(z.email({ error: "must be an email address" })),
   answers: z.record(z.string(), z.union([z.string().max(5000), z.boolean()])).default({}),
   consent: z.boolean(),
+  newsletter: z
+    .boolean()
+    .optional()
+    .describe(
+      "Ask for the newsletter (default false). Only a request: the emailed manage page confirms it, and a known address changes nothing",
+    ),
 });

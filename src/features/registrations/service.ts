@@ -14,6 +14,8 @@ export interface RegistrationInput {
   email: string;
   answers: Record<string, unknown>;
   consent: boolean;
+  /** The newsletter box (unticked: absent or false). */
+  newsletter?: boolean;
 }
 
 /** Why an event takes no registrations now, or null when it does. Each reason is its own problem type. */
@@ -68,6 +70,7 @@ export async function registerForEvent(
   deps: Deps,
   idOrSlug: string,
   input: RegistrationInput,
+  source: "form" | "api",
 ): Promise<Admission> {
   const event = await readCache(deps.db).row(deps.db, idOrSlug);
   if (!event)
@@ -82,7 +85,12 @@ export async function registerForEvent(
   const { answers, errors } = checkAnswers(event.questions, input.answers);
   if (!input.consent) errors.unshift({ field: "consent", message: "must be given to register" });
   if (errors.length) throw validationProblem(errors);
-  const admission = await register(deps, event.id, { name: input.name, email: input.email, answers });
+  const admission = await register(deps, event.id, {
+    name: input.name,
+    email: input.email,
+    answers,
+    newsletter: input.newsletter ? source : null,
+  });
   if (!admission) throw eventFull(true);
   return admission;
 }

@@ -22,6 +22,9 @@ const FIXED = [
   "Cancelled at",
   "Attended at",
   "Reminders opt-out",
+  "Newsletter",
+  "Newsletter changed at",
+  "Newsletter source",
 ];
 
 function line(r: StaffRegistration, questions: Question[]): string {
@@ -41,6 +44,9 @@ function line(r: StaffRegistration, questions: Question[]): string {
     r.cancelledAt,
     r.attendedAt,
     r.remindersOptOut ? "yes" : "no",
+    r.newsletter?.state,
+    r.newsletter?.at,
+    r.newsletter?.source,
     ...questions.map(answer),
   ]);
 }

@@ -4,6 +4,7 @@ import type { Db } from "../../db/client.js";
 import { invalidField } from "../../lib/problem.js";
 import { isoUtc } from "../../lib/time.js";
 import type { RegistrationStatus } from "./engine.js";
+import { type Newsletter, type NewsletterSource, type NewsletterState, newsletterOf } from "./newsletter.js";
 
 /** A registration as staff see it: the person's email and answers included (registrations:read). */
 export interface StaffRegistration {
@@ -19,6 +20,8 @@ export interface StaffRegistration {
   cancelledAt: string | null;
   attendedAt: string | null;
   remindersOptOut: boolean;
+  /** The person's newsletter opt-in (all their registrations show the same); null: never asked. */
+  newsletter: Newsletter | null;
 }
 
 export interface RegistrationFilter {
@@ -64,6 +67,9 @@ interface Row {
   cancelled_at: number | null;
   attended_at: number | null;
   reminders_opt_out: number;
+  newsletter_state: NewsletterState | null;
+  newsletter_at: number | null;
+  newsletter_source: NewsletterSource | null;
 }
 
 const instant = (ms: number | null) => (ms === null ? null : isoUtc(new Date(Number(ms))));
@@ -81,6 +87,11 @@ function toStaff(r: Row): StaffRegistration & { createdMs: number } {
     cancelledAt: instant(r.cancelled_at),
     attendedAt: instant(r.attended_at),
     remindersOptOut: Boolean(r.reminders_opt_out),
+    newsletter: newsletterOf({
+      newsletterState: r.newsletter_state,
+      newsletterAt: r.newsletter_at,
+      newsletterSource: r.newsletter_source,
+    }),
     createdMs: Number(r.created_at),
   };
 }
@@ -103,7 +114,7 @@ function searchCondition(q: string): SQL {
 // which would be quadratic in a long waitlist.
 const SELECT = (eventId: SQL) => sql`
   SELECT r.id, r.event_id, a.name, a.email, r.status, w.position, r.answers, r.created_at, r.confirmed_at,
-         r.cancelled_at, r.attended_at, r.reminders_opt_out
+         r.cancelled_at, r.attended_at, r.reminders_opt_out, a.newsletter_state, a.newsletter_at, a.newsletter_source
   FROM registrations r
   JOIN attendees a ON a.id = r.attendee_id
   LEFT JOIN (SELECT id, row_number() OVER (ORDER BY waitlist_position, id) AS position

@@ -9,6 +9,7 @@ import { notFound, Problem } from "../../lib/problem.js";
 import { IdOrSlugParam, Limit } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
 import { findEvent } from "../events/index.js";
+import { NewsletterOut } from "./newsletter.js";
 import { importAttendance, readAttendance } from "./staff-attendance.js";
 import { registrationsCsv } from "./staff-export.js";
 import { decodeRegistrationCursor, encodeRegistrationCursor, registrationPage } from "./staff-queries.js";
@@ -30,6 +31,7 @@ const StaffRegistrationOut = z.object({
   cancelledAt: Instant.nullable(),
   attendedAt: Instant.nullable(),
   remindersOptOut: z.boolean(),
+  newsletter: NewsletterOut,
 });
 
 const ListQuery = z.object({

@@ -17,7 +17,9 @@ const isoText = (column: string) => `strftime('%Y-%m-%dT%H:%M:%fZ', ${column} / 
 export function registrantPayload(r = "r", a = "a"): string {
   return `json_object('id', ${r}.id, 'status', ${r}.status, 'name', ${a}.name, 'email', ${a}.email,
     'answers', json(${r}.answers), 'waitlistPosition', ${r}.waitlist_position,
-    'registeredAt', ${isoText(`${r}.created_at`)})`;
+    'registeredAt', ${isoText(`${r}.created_at`)},
+    'newsletter', json(CASE WHEN ${a}.newsletter_state IS NULL THEN NULL ELSE json_object('state', ${a}.newsletter_state,
+      'at', ${isoText(`${a}.newsletter_at`)}, 'source', ${a}.newsletter_source) END))`;
 }
 
 /** What a registration.* message carries; params: the public URL, then the filter's. */

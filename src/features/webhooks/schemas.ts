@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { EVENT_FORMATS, OUTBOX_STATUSES, RECORDING_KINDS, RECORDING_PROVIDERS } from "../../db/schema.js";
+import {
+  EVENT_FORMATS,
+  NEWSLETTER_SOURCES,
+  NEWSLETTER_STATES,
+  OUTBOX_STATUSES,
+  RECORDING_KINDS,
+  RECORDING_PROVIDERS,
+} from "../../db/schema.js";
 import { IsoInstant, Limit } from "../../lib/schemas.js";
 import { WEBHOOK_TYPES, type WebhookType } from "./types.js";
 
@@ -89,6 +96,12 @@ const Registrant = z.object({
   answers: z.record(z.string(), z.union([z.string(), z.boolean()])),
   waitlistPosition: z.number().int().nullable(),
   registeredAt: IsoInstant,
+  // The same shape as the registrations feature's NewsletterOut (which this feature cannot
+  // import: registrations queues webhooks), so a CRM can sync the opt-in.
+  newsletter: z
+    .object({ state: z.enum(NEWSLETTER_STATES), at: IsoInstant, source: z.enum(NEWSLETTER_SOURCES) })
+    .nullable()
+    .describe("Newsletter opt-in (double opt-in: requested, then confirmed on the emailed manage page); null: never asked"),
 });
 const payload = (type: WebhookType, data: z.ZodType) =>
   z.object({ type: z.literal(type), timestamp: IsoInstant, data });

@@ -24,6 +24,8 @@ export interface MessageFacts {
   unsubscribeUrl: string;
   /** The personal /j/ link, only for confirmed registrations of online events. */
   joinUrl: string | null;
+  /** The attendee's newsletter state when the message is rendered (newsletter.ts). */
+  newsletter: "requested" | "confirmed" | "withdrawn" | null;
   /** The METHOD of the calendar part the message carries, if any (invitation.ts). */
   calendar: "REQUEST" | "CANCEL" | null;
 }
@@ -36,6 +38,13 @@ export const ANNOUNCES: Partial<Record<Template, MessageFacts["status"]>> = {
   "registration.cancelled": "cancelled",
   "event.updated": "confirmed",
 };
+
+/** The messages a new registration (or its links again) sends, which a pending request is told in. */
+const NEWSLETTER_ASKED = new Set<Template>([
+  "registration.confirmed",
+  "registration.waitlisted",
+  "registration.resend",
+]);
 
 const STATUS_WORDS = {
   confirmed: "confirmed",
@@ -77,6 +86,12 @@ export function composeContent(f: MessageFacts): Content {
   const announced = ANNOUNCES[f.template];
   if (announced && announced !== f.status) {
     notes.push(`Since then your registration has changed: it is now ${STATUS_WORDS[f.status]}.${place}`);
+  }
+  // Double opt-in: the form only asked; the person confirms from the manage page (the mailbox).
+  if (f.newsletter === "requested" && NEWSLETTER_ASKED.has(f.template)) {
+    notes.push(
+      "You asked for our newsletter. We send it only once you confirm: press Confirm on the page that manages your registration (the link below). If you did not ask for it, do nothing.",
+    );
   }
   if (f.event.cancelled && f.template !== "event.cancelled") {
     notes.push("Please note: this event has been cancelled.");

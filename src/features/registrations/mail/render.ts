@@ -39,6 +39,7 @@ interface Facts extends EventFacts {
   email: string;
   name: string;
   erased_at: number | null;
+  newsletter_state: MessageFacts["newsletter"];
   join_path: string | null;
   said_again: number;
 }
@@ -86,7 +87,7 @@ async function renderRegistrationMessage(
     ...messageTokenStatements(tokens, now, "any"),
     sql`SELECT r.status, r.updated_at AS registration_updated_at, r.confirmed_at, ${eventFactsJson(sql`r.event_id`)} AS event,
                ${queuedOtherThan(sql`'reg:' || r.id || ':invite:' || ${eventValue(sql`r.event_id`, "sequence")} || ':REQUEST'`, row.id)} AS newer_invite,
-               a.email, a.name, a.erased_at,
+               a.email, a.name, a.erased_at, a.newsletter_state,
                CASE WHEN r.status = 'waitlisted' THEN
                  (SELECT count(*) FROM registrations w WHERE w.event_id = r.event_id
                     AND w.status = 'waitlisted' AND w.waitlist_position <= r.waitlist_position) END AS position,
@@ -162,6 +163,7 @@ async function renderRegistrationMessage(
     manageUrl,
     unsubscribeUrl,
     joinUrl,
+    newsletter: f.newsletter_state,
     calendar: method,
   });
   const calendar =
