@@ -88,7 +88,7 @@ describe.skipIf(!can)("a topic's block framed by another site", () => {
     try {
       const { frame } = await open(context, origin(allowed));
       expect(frame?.url()).toBe(embedUrl);
-      const text = await frame!.locator("body").innerText({ timeout: 5_000 });
+      const text = await frame!.locator("body").textContent({ timeout: 5_000 });
       expect(text).toContain("Events on Ukraine-Russia");
       expect(text).toContain("Ukraine's critical choice: Pursue peace or fight on");
       expect(text).toContain("After the ceasefire: who guarantees what?");
@@ -111,7 +111,7 @@ describe.skipIf(!can)("a topic's block framed by another site", () => {
       expect(text).not.toContain("Events on Ukraine-Russia");
       // The same frame in the allowed page, opened in this context, does render: the refusal is the origin's.
       const again = await open(context, origin(allowed));
-      await expect(again.frame!.locator("h1").innerText()).resolves.toBe("Events on Ukraine-Russia");
+      await expect(again.frame!.locator("h1").textContent()).resolves.toBe("Events on Ukraine-Russia");
       await page.close();
     } finally {
       await context.close();

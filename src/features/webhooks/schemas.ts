@@ -101,7 +101,9 @@ const Registrant = z.object({
   newsletter: z
     .object({ state: z.enum(NEWSLETTER_STATES), at: IsoInstant, source: z.enum(NEWSLETTER_SOURCES) })
     .nullable()
-    .describe("Newsletter opt-in (double opt-in: requested, then confirmed on the emailed manage page); null: never asked"),
+    .describe(
+      "Newsletter opt-in (double opt-in: requested, then confirmed on the emailed manage page); null: never asked",
+    ),
 });
 const payload = (type: WebhookType, data: z.ZodType) =>
   z.object({ type: z.literal(type), timestamp: IsoInstant, data });
