@@ -63,12 +63,12 @@ function select(only: string | undefined): Benchmark<any>[] {
     let b = onProfile(found, profile);
     const p = b.database;
     const moved = (other: string) => (p && !byName.get(other)?.database ? `${other} @${p.name}` : other);
-    if (b.baselineName) b = { ...b, baselineName: moved(b.baselineName) };
+    if (b.baselineName && !found.baselineElsewhere) b = { ...b, baselineName: moved(b.baselineName) };
     for (const other of found.related ?? []) add(other, new Set([...seen, name]), p);
-    if (found.baselineName) add(found.baselineName, new Set([...seen, name]), p);
+    if (found.baselineName && !found.baselineElsewhere) add(found.baselineName, new Set([...seen, name]), p);
     if (!chosen.some((c) => c.name === b.name)) chosen.push(b);
   };
-  for (const name of only ? [only] : BENCHMARKS.map((b) => b.name)) add(name, new Set());
+  for (const name of only ? only.split(",") : BENCHMARKS.map((b) => b.name)) add(name, new Set());
   return chosen;
 }
 
@@ -105,7 +105,7 @@ async function main(): Promise<number> {
   }
   if (options.help) {
     process.stdout.write(
-      "Usage: npm run bench -- [--only NAME] [--duration S] [--warmup S] [--connections N] [--json] [--list]\n",
+      "Usage: npm run bench -- [--only NAME[,NAME...]] [--duration S] [--warmup S] [--connections N] [--json] [--list]\n",
     );
     return 0;
   }
@@ -155,8 +155,15 @@ async function main(): Promise<number> {
           startFailure = `server did not start: ${e instanceof Error ? e.message : String(e)}`;
           log(startFailure);
         }
+        const measured: Outcome[] = [];
         for (const b of group.benchmarks)
-          outcomes.push(await measure(b, ctx, startFailure, outcomes, options));
+          measured.push(await measure(b, ctx, startFailure, [...outcomes, ...measured], options));
+        const rss = server.peakRssMiB();
+        log(`server on ${data}: peak RSS ${rss ?? "unknown"} MiB`);
+        for (const o of measured)
+          if (o.measurement && rss !== null)
+            o.measurement.details = { ...o.measurement.details, serverPeakRssMiB: rss };
+        outcomes.push(...measured);
       } finally {
         for (const fn of cleanups.reverse()) {
           try {
@@ -225,7 +232,9 @@ async function measure(
     log(`${b.name}: failed: ${outcome.failure}`);
   }
   const base = b.baselineName ? outcomes.find((o) => o.name === b.baselineName) : undefined;
-  const baseValue = base?.measurement && base.measurement.errors === 0 ? base.measurement.value : null;
+  const baseValue =
+    outcome.measurement?.pairedBaseline ??
+    (base?.measurement && base.measurement.errors === 0 ? base.measurement.value : null);
   if (outcome.measurement) {
     outcome.baseline = baseValue;
     outcome.ratio = baseValue ? outcome.measurement.value / baseValue : null;

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -23,6 +24,8 @@ export interface BenchServer {
   stop(): Promise<void>;
   /** Synchronous best-effort kill, for a process "exit" handler. */
   killNow(): void;
+  /** The server process's peak resident memory so far (VmHWM), in MiB; null once it has exited. */
+  peakRssMiB(): number | null;
 }
 
 async function freePort(): Promise<number> {
@@ -82,7 +85,12 @@ export function benchServer(
     dir = await mkdtemp(join(tmpdir(), "convene-bench-"));
     const databaseUrl = `file:${join(dir, "bench.db")}`;
 
-    // openNodeDb creates and migrates the file; the key goes straight into it.
+    // openNodeDb creates and migrates the file; a profile's data goes in (or replaces it with a
+    // migrated copy), then the key goes straight into it.
+    if (options.prepare) {
+      (await openNodeDb(parseConfig({ DATABASE_URL: databaseUrl }))).close();
+      await options.prepare(databaseUrl);
+    }
     const { db, close } = await openNodeDb(parseConfig({ DATABASE_URL: databaseUrl }));
     let adminKey: string;
     try {
@@ -93,7 +101,6 @@ export function benchServer(
     } finally {
       close();
     }
-    if (options.prepare) await options.prepare(databaseUrl);
 
     const port = await freePort();
     const baseUrl = `http://${HOST}:${port}`;
@@ -150,5 +157,15 @@ export function benchServer(
     return { baseUrl, adminKey };
   };
 
-  return { start, stop, killNow };
+  const peakRssMiB = () => {
+    if (!running() || child!.pid === undefined) return null;
+    try {
+      const kib = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${child!.pid}/status`, "utf8"))?.[1];
+      return kib ? Math.round(Number(kib) / 1024) : null;
+    } catch {
+      return null; // not Linux, or gone
+    }
+  };
+
+  return { start, stop, killNow, peakRssMiB };
 }

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { type LocalWorker, startLocalWorker } from "../test/support/local-worker.js";
 import type { BenchServer } from "./server.js";
 
@@ -22,5 +23,29 @@ export function workerBenchServer(env: Record<string, string> = {}): BenchServer
       await worker?.stop();
     },
     killNow: () => worker?.killNow(),
+    peakRssMiB: () => (worker?.processGroup ? workerdPeakRssMiB(worker.processGroup) : null),
   };
+}
+
+/**
+ * Peak RSS (VmHWM) of the workerd process in wrangler dev's process group: the runtime that
+ * serves the requests, not wrangler's Node wrapper. Null where /proc is missing.
+ */
+function workerdPeakRssMiB(group: number): number | null {
+  try {
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      // Fields after the ")" of the command name: state, ppid, pgrp, ...
+      const [comm, rest] = [
+        stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")),
+        stat.slice(stat.lastIndexOf(")") + 2),
+      ];
+      if (comm !== "workerd" || Number(rest.split(" ")[2]) !== group) continue;
+      const kib = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+      return kib ? Math.round(Number(kib) / 1024) : null;
+    }
+  } catch {
+    // not Linux, or a process ended while being read
+  }
+  return null;
 }

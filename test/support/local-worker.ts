@@ -54,6 +54,8 @@ export interface LocalWorker {
   stop(): Promise<void>;
   /** Synchronous best-effort kill of the process group, for a process "exit" handler. */
   killNow(): void;
+  /** The process group of `wrangler dev` (wrangler, its esbuild and workerd), to measure memory. */
+  processGroup: number | undefined;
 }
 
 /**
@@ -143,6 +145,7 @@ export async function startLocalWorker(vars: Record<string, string> = {}): Promi
       },
       stop,
       killNow,
+      processGroup: dev.pid,
     };
   } catch (err) {
     await stop();
