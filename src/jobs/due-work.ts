@@ -1,7 +1,7 @@
 import { messageKinds } from "../composition.js";
 import type { Deps } from "../deps.js";
 import { pruneRateLimits } from "../features/limits/index.js";
-import { type DispatchReport, dispatchOutbox } from "../features/outbox/index.js";
+import { type DispatchReport, dispatchOutbox, type QueueReport, queueDue } from "../features/outbox/index.js";
 import { type FanoutReport, fanOutDueReminders, repairMissingPlans } from "../features/reminders/index.js";
 
 /**
@@ -24,6 +24,8 @@ const RUN_BUDGET_MS = 50_000;
 export interface DueWorkReport {
   reminders: FanoutReport;
   outbox: DispatchReport;
+  /** Workers: what was claimed and handed to the delivery queue (then `outbox` counts nothing sent). */
+  queued?: QueueReport;
   batches: number;
   plansRepaired: number;
   rateLimitsDeleted: number;
@@ -37,6 +39,9 @@ export interface DueWorkReport {
  *    existed; every write plans its own event in its own batch);
  * 2. claim due reminders and fan each out into outbox messages (fanout.ts);
  * 3. send what the outbox has due, batch after batch until nothing is left or the budget is used;
+ *    or, where the runtime gives a delivery queue (Workers), claim it and queue it in chunks
+ *    that the queue's consumer sends (outbox/queue.ts): a cron invocation then stays within its
+ *    query and subrequest budgets (src/lib/budgets.ts) however large the fan-out;
  * 4. drop rate-limit counters older than an hour.
  *
  * Safe to run in several places at once: reminder and outbox claims are atomic, fan-out is
@@ -52,7 +57,12 @@ export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Prom
   const withinBudget = () => performance.now() - started < RUN_BUDGET_MS;
   let outbox: DispatchReport = { claimed: 0, sent: 0, skipped: 0, failed: 0, dead: 0, released: 0 };
   let batches = 0;
-  if (withinBudget()) {
+  let queued: QueueReport | undefined;
+  if (deps.deliveryQueue && withinBudget()) {
+    queued = await queueDue(deps, deps.deliveryQueue, { now, more: withinBudget });
+    outbox.claimed = queued.claimed;
+    batches = queued.sendBatches;
+  } else if (withinBudget()) {
     batches = 1;
     outbox = await dispatchOutbox(deps, {
       kinds: messageKinds,
@@ -66,5 +76,5 @@ export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Prom
     });
   }
   const rateLimitsDeleted = await pruneRateLimits(deps, now);
-  return { reminders, outbox, batches, plansRepaired, rateLimitsDeleted };
+  return { reminders, outbox, ...(queued ? { queued } : {}), batches, plansRepaired, rateLimitsDeleted };
 }

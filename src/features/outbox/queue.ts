@@ -1,0 +1,227 @@
+import { sql } from "drizzle-orm";
+import { sqlAll } from "../../db/batch.js";
+import type { DeliveryChunk, DeliveryQueue, Deps, MailMessage } from "../../deps.js";
+import { MailRejected } from "../../deps.js";
+import {
+  chunkByBudget,
+  EMAIL_BATCH_MAX,
+  INVOCATION_QUERY_SHARE,
+  QUEUE_MAX_BATCH_BYTES,
+  QUEUE_MAX_BATCH_MESSAGES,
+} from "../../lib/budgets.js";
+import { sha256Hex } from "../../lib/tokens.js";
+import { closer, renderer } from "./dispatch-batch.js";
+import { claimDue, SEND_MARGIN_MS } from "./dispatcher.js";
+import type { ClaimedRow, DispatchReport, MessageKinds } from "./kinds.js";
+
+/**
+ * The outbox through a queue (Workers: Cloudflare Queues). The due work CLAIMS rows (the same
+ * atomic claim and lease as in-process dispatch) and hands the queue chunks of
+ * {claimId, ids}; the consumer renders and sends each chunk in one provider batch request and
+ * marks the rows sent only while they are still held under that claim. So:
+ * - a redelivered chunk whose rows were marked finds none of them held and sends nothing;
+ * - a chunk redelivered after an unknown outcome (crash or timeout after the provider's answer)
+ *   re-posts the same rows under the same claim with the same Idempotency-Key;
+ * - a chunk that never arrives (lost, dead-lettered) leaves its rows 'sending' until the lease
+ *   ends, and the next claim takes them: never lost.
+ */
+
+/** Longer than in-process (LEASE_MS): the lease also covers the time a chunk waits in the queue and its retries. */
+export const QUEUE_LEASE_MS = 30 * 60_000;
+/** Rows claimed by one statement: five chunks of one provider batch each. */
+export const QUEUE_CLAIM_ROWS = 5 * EMAIL_BATCH_MAX;
+/**
+ * Claims per due-work run (one statement each; at most one sendBatch per 20 claims): 50,000
+ * messages a minute, a fifth of the run's query share, the rest left for fan-out and housekeeping.
+ */
+export const QUEUE_CLAIMS_PER_RUN = Math.floor(INVOCATION_QUERY_SHARE / 5);
+
+export interface QueueReport {
+  claimed: number;
+  chunks: number;
+  /** sendBatch calls (subrequests). */
+  sendBatches: number;
+  /** D1 statements this made. */
+  statements: number;
+}
+
+/** Claims what is due and queues it in chunks, until nothing is due, the run's share is used or `more()` says stop. */
+export async function queueDue(
+  deps: Deps,
+  queue: DeliveryQueue,
+  opts: { now: Date; more?: () => boolean },
+): Promise<QueueReport> {
+  const report: QueueReport = { claimed: 0, chunks: 0, sendBatches: 0, statements: 0 };
+  let waiting: DeliveryChunk[] = [];
+  const flush = async (all: boolean) => {
+    const groups = chunkByBudget(waiting, QUEUE_MAX_BATCH_MESSAGES, QUEUE_MAX_BATCH_BYTES);
+    const keep =
+      !all && groups.length && groups.at(-1)!.length < QUEUE_MAX_BATCH_MESSAGES ? groups.pop()! : [];
+    for (const [i, group] of groups.entries()) {
+      try {
+        await queue.sendBatch(group);
+      } catch (err) {
+        // Not queued: hand those rows back now instead of at the end of the lease.
+        for (const c of groups.slice(i).flat()) {
+          report.statements++;
+          await release(deps, c);
+        }
+        throw err;
+      }
+      report.sendBatches++;
+      report.chunks += group.length;
+    }
+    waiting = keep;
+  };
+  for (let n = 0; n < QUEUE_CLAIMS_PER_RUN; n++) {
+    const rows = await claimDue(deps, { now: opts.now, limit: QUEUE_CLAIM_ROWS, leaseMs: QUEUE_LEASE_MS });
+    report.statements++;
+    report.claimed += rows.length;
+    for (let i = 0; i < rows.length; i += EMAIL_BATCH_MAX) {
+      const part = rows.slice(i, i + EMAIL_BATCH_MAX);
+      waiting.push({ claimId: part[0]!.claimId, ids: part.map((r) => r.id) });
+    }
+    if (waiting.length >= QUEUE_MAX_BATCH_MESSAGES) await flush(false);
+    if (rows.length < QUEUE_CLAIM_ROWS || !(opts.more?.() ?? true)) break;
+  }
+  await flush(true);
+  return report;
+}
+
+/** A chunk's rows back to 'pending', due as they were (the claim counted an attempt: undone). */
+async function release(deps: Pick<Deps, "db">, chunk: DeliveryChunk): Promise<void> {
+  await sqlAll(
+    deps.db,
+    sql`UPDATE outbox SET status = 'pending', attempts = attempts - 1, claim_id = NULL, claimed_until = NULL
+        WHERE claim_id = ${chunk.claimId} AND status = 'sending'
+          AND id IN (SELECT value FROM json_each(${JSON.stringify(chunk.ids)}))`,
+  );
+}
+
+/** What the consumer did with a chunk: done (acknowledge), or retry the same chunk later. */
+export type ChunkOutcome = { retry: false; report: DispatchReport } | { retry: true; error: string };
+
+/**
+ * The consumer's work on one chunk: the rows still held under its claim are rendered now
+ * (re-checked: a cancelled registration is skipped), sent in ONE batch request, and marked sent
+ * while held. A refusal by the provider (nothing sent) counts an attempt and backs off as
+ * in-process; an unknown outcome (timeout, 5xx) keeps the claim and asks for the chunk again.
+ */
+export async function deliverChunk(
+  deps: Deps,
+  kinds: MessageKinds,
+  chunk: DeliveryChunk,
+): Promise<ChunkOutcome> {
+  const report: DispatchReport = { claimed: 0, sent: 0, skipped: 0, failed: 0, dead: 0, released: 0 };
+  const held = await sqlAll<Record<string, unknown>>(
+    deps.db,
+    sql`SELECT id, dedupe_key, template, params, attempts, claimed_until FROM outbox
+        WHERE claim_id = ${chunk.claimId} AND status = 'sending'
+          AND id IN (SELECT value FROM json_each(${JSON.stringify(chunk.ids.slice(0, EMAIL_BATCH_MAX))}))
+        ORDER BY rowid`,
+  );
+  const rows: ClaimedRow[] = held.map((r) => ({
+    id: String(r.id),
+    dedupeKey: String(r.dedupe_key),
+    template: String(r.template),
+    params: typeof r.params === "string" ? JSON.parse(r.params) : (r.params as Record<string, unknown>),
+    attempts: Number(r.attempts),
+    claimId: chunk.claimId,
+    claimedUntil: Number(r.claimed_until),
+  }));
+  report.claimed = rows.length;
+  if (rows.length === 0) return { retry: false, report };
+  if (deps.clock.now().getTime() > Math.min(...rows.map((r) => r.claimedUntil)) - SEND_MARGIN_MS) {
+    await release(deps, chunk);
+    report.released = rows.length;
+    return { retry: false, report };
+  }
+  const at = deps.clock.now().getTime();
+  const render = renderer(deps, kinds, rows);
+  const closing = closer(deps, report);
+  const sending: { row: ClaimedRow; message: MailMessage }[] = [];
+  const broken: { row: ClaimedRow; error: string }[] = [];
+  for (const [i, row] of rows.entries()) {
+    try {
+      const rendered = await render(i);
+      if ("skip" in rendered) {
+        deps.log("info", "outbox message skipped", { id: row.id, reason: rendered.skip });
+        await closing.add({
+          id: row.id,
+          claimId: row.claimId,
+          at,
+          error: `skipped: ${rendered.skip}`,
+          outcome: "skipped",
+        });
+      } else sending.push({ row, message: rendered.message });
+    } catch (err) {
+      broken.push({ row, error: errorText(err) });
+    }
+  }
+  for (const b of broken) await fail(deps, chunk.claimId, [b.row], b.error, at, report);
+  if (sending.length) {
+    const messages = sending.map((s) => s.message);
+    const key = `batch-${(await sha256Hex(sending.map((s) => s.row.dedupeKey).join("\n"))).slice(0, 40)}`;
+    try {
+      if (deps.mailer.sendBatch) await deps.mailer.sendBatch(messages, key);
+      else for (const m of messages) await deps.mailer.send(m);
+    } catch (err) {
+      if (!(err instanceof MailRejected)) {
+        await closing.flush();
+        await sqlAll(
+          deps.db,
+          sql`UPDATE outbox SET last_error = ${errorText(err)}
+              WHERE claim_id = ${chunk.claimId} AND status = 'sending'
+                AND id IN (SELECT value FROM json_each(${JSON.stringify(sending.map((s) => s.row.id))}))`,
+        );
+        return { retry: true, error: errorText(err) };
+      }
+      await fail(
+        deps,
+        chunk.claimId,
+        sending.map((s) => s.row),
+        errorText(err),
+        at,
+        report,
+      );
+      sending.length = 0;
+    }
+    for (const { row } of sending) {
+      await closing.add({ id: row.id, claimId: row.claimId, at, error: null, outcome: "sent" });
+    }
+  }
+  await closing.flush();
+  return { retry: false, report };
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 2000);
+
+/**
+ * Records a failed attempt for rows still held under the claim, in ONE statement: pending with
+ * the dispatcher's backoff (30 s doubling, capped at 1 h: backoffMs), or dead after
+ * OUTBOX_MAX_ATTEMPTS.
+ */
+async function fail(
+  deps: Deps,
+  claimId: string,
+  rows: ClaimedRow[],
+  error: string,
+  at: number,
+  report: DispatchReport,
+): Promise<void> {
+  const out = await sqlAll<{ id: string; status: string }>(
+    deps.db,
+    sql`UPDATE outbox SET status = CASE WHEN attempts >= ${deps.config.OUTBOX_MAX_ATTEMPTS} THEN 'dead' ELSE 'pending' END,
+                          next_attempt_at = ${at} + min(30000 * (1 << min(max(attempts - 1, 0), 7)), 3600000),
+                          last_error = ${error}, claim_id = NULL, claimed_until = NULL
+        WHERE claim_id = ${claimId} AND status = 'sending'
+          AND id IN (SELECT value FROM json_each(${JSON.stringify(rows.map((r) => r.id))}))
+        RETURNING id, status`,
+  );
+  for (const r of out) report[r.status === "dead" ? "dead" : "failed"]++;
+  deps.log(out.some((r) => r.status === "dead") ? "error" : "warn", "outbox batch failed", {
+    claimId,
+    rows: out.length,
+    error,
+  });
+}
