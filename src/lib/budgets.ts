@@ -1,8 +1,9 @@
 /**
- * The platform limits Convene stays within, written down once. Chunk sizes elsewhere derive
- * from these (the outbox's queue path, the reminder fan-out); `test/platform/budgets.test.ts`
- * measures the bound parameters of the largest statements we build and the queue tests count
- * the queries and subrequests of each Worker invocation against them.
+ * The platform limits Convene stays within, written down once. The outbox's queue path derives
+ * its sizes from these (rows per claim, ids per chunk, chunks per sendBatch, claims per run:
+ * outbox/queue.ts; reminders rendered together: dispatch-batch.ts).
+ * `test/mail/queue-fanout.workers.test.ts` meters every statement of the cron and of the queue
+ * consumer (bound parameters, size, queries per invocation) and the subrequests of each.
  *
  * The numbers are Cloudflare's paid-plan limits (the free plan allows 50 queries and 50
  * subrequests per invocation: a 10,000-registrant fan-out needs the paid plan).
