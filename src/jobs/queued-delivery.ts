@@ -1,7 +1,10 @@
 import { messageKinds } from "../composition.js";
 import type { DeliveryChunk, Deps } from "../deps.js";
 import { type DispatchReport, deliverChunk } from "../features/outbox/index.js";
-import { EMAIL_BATCH_MAX } from "../lib/budgets.js";
+import { EMAIL_BATCH_MAX, WORKER_MAX_OPEN_CONNECTIONS } from "../lib/budgets.js";
+
+/** Chunks worked on at once in one invocation: below the connections a Worker may hold open. */
+export const CHUNKS_IN_FLIGHT = WORKER_MAX_OPEN_CONNECTIONS - 2;
 
 /** What the consumer needs of a queue message (Cloudflare's Message, by shape). */
 export interface QueuedMessage {
@@ -32,23 +35,23 @@ function isChunk(body: unknown): body is DeliveryChunk {
  * outcome is recorded in the outbox, and retried (same claim, same rows, same Idempotency-Key)
  * when the outcome is unknown or the database failed; after the queue's max_retries it goes to
  * the dead-letter queue, and its rows, still 'sending', are claimed again when their lease ends.
- * Chunks run one after another: each is one subrequest and a few queries (src/lib/budgets.ts).
+ * Each chunk is one subrequest and ~7 queries (src/lib/budgets.ts); CHUNKS_IN_FLIGHT at a time.
  */
 export async function deliverQueued(deps: Deps, messages: readonly QueuedMessage[]): Promise<DispatchReport> {
   const total: DispatchReport = { claimed: 0, sent: 0, skipped: 0, failed: 0, dead: 0, released: 0 };
-  for (const msg of messages) {
+  const one = async (msg: QueuedMessage) => {
     if (!isChunk(msg.body)) {
       // Not ours, or malformed: retrying cannot help, and no row depends on it.
       deps.log("error", "queue message is not an outbox chunk", {});
       msg.ack();
-      continue;
+      return;
     }
     try {
       const out = await deliverChunk(deps, messageKinds, msg.body);
       if (out.retry) {
         deps.log("warn", "outbox chunk retried", { claimId: msg.body.claimId, error: out.error });
         msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
-        continue;
+        return;
       }
       for (const k of Object.keys(total) as (keyof DispatchReport)[]) total[k] += out.report[k];
       msg.ack();
@@ -59,6 +62,15 @@ export async function deliverQueued(deps: Deps, messages: readonly QueuedMessage
       });
       msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
     }
-  }
+  };
+  // A few chunks at once, so that one chunk's rendering overlaps another's D1 reads and
+  // provider request; each holds one connection at most while it sends.
+  let next = 0;
+  const lanes = Math.min(CHUNKS_IN_FLIGHT, messages.length);
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next < messages.length) await one(messages[next++]!);
+    }),
+  );
   return total;
 }

@@ -35,6 +35,12 @@ export const D1_MAX_STATEMENT_BYTES = 100_000;
 export const WORKER_MAX_SUBREQUESTS = 1_000;
 
 /**
+ * Workers: connections (fetch, sockets) open at once per invocation; more wait.
+ * https://developers.cloudflare.com/workers/platform/limits/#simultaneous-open-connections
+ */
+export const WORKER_MAX_OPEN_CONNECTIONS = 6;
+
+/**
  * Queues: messages per sendBatch call, and the bytes of one batch (and of one message, 128 KB).
  * https://developers.cloudflare.com/queues/platform/limits/
  */

@@ -6,6 +6,7 @@ import {
   chunkByBudget,
   EMAIL_BATCH_MAX,
   INVOCATION_QUERY_SHARE,
+  INVOCATION_SUBREQUEST_SHARE,
   QUEUE_MAX_BATCH_BYTES,
   QUEUE_MAX_BATCH_MESSAGES,
 } from "../../lib/budgets.js";
@@ -31,10 +32,13 @@ export const QUEUE_LEASE_MS = 30 * 60_000;
 /** Rows claimed by one statement: five chunks of one provider batch each. */
 export const QUEUE_CLAIM_ROWS = 5 * EMAIL_BATCH_MAX;
 /**
- * Claims per due-work run (one statement each; at most one sendBatch per 20 claims): 50,000
- * messages a minute, a fifth of the run's query share, the rest left for fan-out and housekeeping.
+ * Claims per due-work run, each one statement and one sendBatch (its five chunks): 50,000
+ * messages a minute, a fifth of the run's query share and of its subrequest share, the rest
+ * left for fan-out and housekeeping.
  */
-export const QUEUE_CLAIMS_PER_RUN = Math.floor(INVOCATION_QUERY_SHARE / 5);
+export const QUEUE_CLAIMS_PER_RUN = Math.floor(
+  Math.min(INVOCATION_QUERY_SHARE, INVOCATION_SUBREQUEST_SHARE) / 5,
+);
 
 export interface QueueReport {
   claimed: number;
@@ -53,10 +57,9 @@ export async function queueDue(
 ): Promise<QueueReport> {
   const report: QueueReport = { claimed: 0, chunks: 0, sendBatches: 0, statements: 0 };
   let waiting: DeliveryChunk[] = [];
-  const flush = async (all: boolean) => {
+  const flush = async () => {
     const groups = chunkByBudget(waiting, QUEUE_MAX_BATCH_MESSAGES, QUEUE_MAX_BATCH_BYTES);
-    const keep =
-      !all && groups.length && groups.at(-1)!.length < QUEUE_MAX_BATCH_MESSAGES ? groups.pop()! : [];
+    waiting = [];
     for (const [i, group] of groups.entries()) {
       try {
         await queue.sendBatch(group);
@@ -71,7 +74,6 @@ export async function queueDue(
       report.sendBatches++;
       report.chunks += group.length;
     }
-    waiting = keep;
   };
   for (let n = 0; n < QUEUE_CLAIMS_PER_RUN; n++) {
     const rows = await claimDue(deps, { now: opts.now, limit: QUEUE_CLAIM_ROWS, leaseMs: QUEUE_LEASE_MS });
@@ -81,10 +83,10 @@ export async function queueDue(
       const part = rows.slice(i, i + EMAIL_BATCH_MAX);
       waiting.push({ claimId: part[0]!.claimId, ids: part.map((r) => r.id) });
     }
-    if (waiting.length >= QUEUE_MAX_BATCH_MESSAGES) await flush(false);
+    // Queued at once, so the consumer starts on the first chunks while later ones are claimed.
+    await flush();
     if (rows.length < QUEUE_CLAIM_ROWS || !(opts.more?.() ?? true)) break;
   }
-  await flush(true);
   return report;
 }
 
