@@ -245,4 +245,27 @@ describe("reminders fan out through the Worker's queue", () => {
     expect(mail.accepted).toHaveLength(0);
     expect(await outboxStatuses(event.id)).toEqual({ pending: 10 });
   }, 60_000);
+
+  it("fails only the rows that cannot render, in one statement, and sends the rest of the chunk", async () => {
+    await freshDb();
+    const event = await publishedEventWithReminder("Broken rows");
+    await seedConfirmed(env.DB, event.id, 40);
+    await reminderDueNow(env.DB, event.id);
+    mail = provider();
+    const queue = keptQueue();
+    await cron(queue.binding);
+    // Ten rows whose parameters no longer say whom they are for.
+    await env.DB.prepare(
+      "UPDATE outbox SET params = '{}' WHERE id IN (SELECT id FROM outbox WHERE template = 'event.reminder' ORDER BY rowid LIMIT 10)",
+    ).run();
+    const { result, meter } = await consume(
+      queue.batches.flat().map((m) => m.body),
+      queue.binding,
+    );
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(mail.accepted.flatMap((r) => r.emails)).toHaveLength(30);
+    expect(await outboxStatuses(event.id)).toEqual({ pending: 10, sent: 30 });
+    // read, render (a batch of 4 and the event), one failure UPDATE, one mark UPDATE: no statement per row.
+    expect(meter.queries).toBeLessThan(15);
+  }, 60_000);
 });

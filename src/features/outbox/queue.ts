@@ -160,7 +160,10 @@ export async function deliverChunk(
       broken.push({ row, error: errorText(err) });
     }
   }
-  for (const b of broken) await fail(deps, chunk.claimId, [b.row], b.error, at, report);
+  // One statement per distinct error (rows that could not render usually share one), not per row.
+  const byError = new Map<string, ClaimedRow[]>();
+  for (const b of broken) byError.set(b.error, [...(byError.get(b.error) ?? []), b.row]);
+  for (const [error, list] of byError) await fail(deps, chunk.claimId, list, error, at, report);
   if (sending.length) {
     const messages = sending.map((s) => s.message);
     const key = `batch-${(await sha256Hex(sending.map((s) => s.row.dedupeKey).join("\n"))).slice(0, 40)}`;
