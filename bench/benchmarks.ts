@@ -4,6 +4,7 @@ import { archiveDatabase, archiveSearch, searchRequests } from "./archive.js";
 import { bareInsert } from "./bare-insert.js";
 import { calendarFeed } from "./calendar.js";
 import { nodemailerBaseline, reminderDelivery } from "./mail.js";
+import { providerBaseline, remindersQueue } from "./queue.js";
 import { scaleRows } from "./scale.js";
 import { webhookEndpoints } from "./webhooks.js";
 
@@ -304,6 +305,24 @@ const SMALL_ROWS: Benchmark<any>[] = [
     baselineName: "smtp-baseline",
     target: 0.7,
     related: ["reminders-2000"],
+  }),
+  define({
+    name: "provider-baseline",
+    unit: "msgs/s",
+    description:
+      "in-process: 10,000 reminder-shaped messages posted straight to a local HTTP provider (Resend's format) through httpMailer.sendBatch, 100 a request, one request at a time; the reminders-queue baseline",
+    run: (ctx) => providerBaseline(ctx, 10_000),
+    baselineName: null,
+    target: null,
+  }),
+  define({
+    name: "reminders-queue",
+    unit: "msgs/s",
+    description:
+      "wrangler dev (local D1 and local Queues): the cron fans out a due reminder of 10,000 confirmed registrants and queues chunks of outbox ids; the queue consumer renders and sends each chunk in one batch request to the same local provider; timed from the scheduled event to the 10,000th distinct recipient",
+    run: (ctx) => remindersQueue(ctx, 10_000),
+    baselineName: "provider-baseline",
+    target: 0.5,
   }),
   define({
     name: "bare-insert",

@@ -49,7 +49,7 @@ const WARMUP_MESSAGES = 1000;
  * A reminder as our renderer writes it (same template, title, times, link shapes and headers),
  * with placeholders for the per-message tokens; each baseline message gets fresh values.
  */
-function reminderShape(): MailMessage {
+export function reminderShape(): MailMessage {
   const startsAt = new Date("2030-04-17T16:00:00Z");
   const endsAt = new Date("2030-04-17T17:00:00Z");
   const slug = "ukraine-s-critical-choice-pursue-peace-or-fight-on";

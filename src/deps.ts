@@ -49,8 +49,37 @@ export interface MailCalendar {
 /** A transport. `send` resolves once the message is accepted and throws on any failure. */
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
+  /**
+   * Sends up to EMAIL_BATCH_MAX messages in one request (the HTTP provider's batch endpoint),
+   * all or none, under one `idempotencyKey`. Throws MailRejected when the provider refused the
+   * request (nothing was sent), any other error when the outcome is unknown (timeout, 5xx).
+   */
+  sendBatch?(messages: MailMessage[], idempotencyKey: string): Promise<void>;
   /** Ends pooled connections (SMTP), for a clean shutdown. */
   close?(): void | Promise<void>;
+}
+
+/** The provider refused a request (4xx): nothing was sent, so trying again later cannot duplicate. */
+export class MailRejected extends Error {}
+
+/**
+ * One unit of queued delivery: outbox rows claimed together (their claim id) and the ids of
+ * those rows this unit sends, at most EMAIL_BATCH_MAX. It carries no rendered mail: the consumer
+ * renders at send time and sends only rows still held under `claimId`, so a redelivered unit
+ * whose rows were marked sent sends nothing.
+ */
+export interface DeliveryChunk {
+  claimId: string;
+  ids: string[];
+}
+
+/**
+ * Where the due work hands claimed outbox rows (Workers: the OUTBOX_QUEUE producer, consumed by
+ * the Worker's `queue` handler). Absent (Node), the due work sends them in-process, as before.
+ */
+export interface DeliveryQueue {
+  /** Sends one sendBatch: the caller keeps it within QUEUE_MAX_BATCH_MESSAGES and _BYTES. */
+  sendBatch(chunks: DeliveryChunk[]): Promise<void>;
 }
 
 /** Accepts and drops every message (tests that do not look at mail). */
@@ -81,6 +110,8 @@ export interface Deps {
    * into a private network are refused; absent on Workers, which cannot resolve names.
    */
   resolveHost?: (host: string) => Promise<string[]>;
+  /** Queued delivery of the outbox (Workers); absent: the due work dispatches in-process (Node). */
+  deliveryQueue?: DeliveryQueue;
   /** The peer address of a request as the runtime sees it (socket on Node, CF-Connecting-IP on Workers). */
   clientAddress?: (c: Context) => string | undefined;
 }

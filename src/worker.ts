@@ -2,8 +2,9 @@ import { createClient } from "@libsql/client/web";
 import { createApp } from "./app.js";
 import { type Config, parseConfig } from "./config.js";
 import { type Db, d1Db, libsqlDb } from "./db/client.js";
-import type { Deps, Mailer } from "./deps.js";
+import type { DeliveryChunk, DeliveryQueue, Deps, Mailer } from "./deps.js";
 import { runDueWork } from "./jobs/due-work.js";
+import { deliverQueued } from "./jobs/queued-delivery.js";
 import { systemClock } from "./lib/clock.js";
 import { jsonLogger } from "./lib/log.js";
 import { cryptoTokens } from "./lib/tokens.js";
@@ -11,6 +12,8 @@ import { httpMailer, unconfiguredMailer } from "./mail/http.js";
 
 export interface Env {
   DB: D1Database;
+  /** The outbox's delivery queue (wrangler.toml); without it the cron sends in-process. */
+  OUTBOX_QUEUE?: Queue<DeliveryChunk>;
   [key: string]: unknown;
 }
 
@@ -24,6 +27,16 @@ function workerMailer(config: Config): Mailer {
   return config.EMAIL_API_KEY
     ? httpMailer({ url: config.EMAIL_API_URL, apiKey: config.EMAIL_API_KEY })
     : unconfiguredMailer;
+}
+
+/** The producer binding as the due work's delivery queue (JSON bodies: chunks of outbox ids). */
+function deliveryQueue(queue: Queue<DeliveryChunk> | undefined): DeliveryQueue | undefined {
+  if (!queue) return undefined;
+  return {
+    sendBatch: async (chunks) => {
+      await queue.sendBatch(chunks.map((body) => ({ body, contentType: "json" })));
+    },
+  };
 }
 
 /** Worker entry: build deps from bindings once per isolate; D1 unless DATABASE_URL names a libsql server. */
@@ -46,6 +59,7 @@ function runtimeFor(env: Env) {
     // replaced), so it is the client; without it every request would share one budget.
     clientAddress: (c) => c.req.header("cf-connecting-ip"),
     platformCompression: true,
+    deliveryQueue: deliveryQueue(env.OUTBOX_QUEUE),
   };
   cached = { env, deps, app: createApp(deps) };
   return cached;
@@ -80,4 +94,10 @@ export default {
       ),
     );
   },
-} satisfies ExportedHandler<Env>;
+  /** The OUTBOX_QUEUE consumer: each message is a chunk of claimed outbox rows, sent in one batch request. */
+  async queue(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext) {
+    const { deps } = runtimeFor(env);
+    const report = await deliverQueued(deps, batch.messages);
+    if (report.claimed) deps.log("info", "outbox chunks delivered", { ...report });
+  },
+} satisfies ExportedHandler<Env, unknown>;

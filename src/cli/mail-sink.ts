@@ -44,6 +44,10 @@ export function startMailSink(
 ): Promise<{ server: Server; url: string }> {
   const mailer = emlMailer(dir);
   let requests = 0;
+  // Resend keeps each Idempotency-Key for 24 h (per endpoint): the same request again is answered
+  // as before and sends nothing; the same key with another body is refused with 409
+  // invalid_idempotent_request. Kept for the sink's life.
+  const seen = new Map<string, { body: string; answer: unknown }>();
   const server = createServer(async (req, res) => {
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
@@ -65,9 +69,19 @@ export function startMailSink(
         message: `an Idempotency-Key of 1 to ${MAX_IDEMPOTENCY_KEY} characters is required`,
       });
     }
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const before = seen.get(`${path} ${idempotencyKey}`);
+    if (before) {
+      if (before.body === raw) return answer(200, before.answer);
+      return answer(409, {
+        statusCode: 409,
+        name: "invalid_idempotent_request",
+        message: "Same idempotency key used with a different request payload.",
+      });
+    }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      parsed = JSON.parse(raw);
     } catch {
       return answer(400, { message: "the body is not JSON" });
     }
@@ -82,7 +96,9 @@ export function startMailSink(
       options.onDelivery?.({ request, path, idempotencyKey, message });
       ids.push(message.messageId);
     }
-    answer(200, path === "/emails/batch" ? { data: ids.map((id) => ({ id })) } : { id: ids[0] });
+    const accepted = path === "/emails/batch" ? { data: ids.map((id) => ({ id })) } : { id: ids[0] };
+    seen.set(`${path} ${idempotencyKey}`, { body: raw, answer: accepted });
+    answer(200, accepted);
   });
   return new Promise((resolve) =>
     server.listen(0, "127.0.0.1", () => {

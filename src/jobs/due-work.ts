@@ -1,7 +1,7 @@
 import { messageKinds } from "../composition.js";
 import type { Deps } from "../deps.js";
 import { pruneRateLimits } from "../features/limits/index.js";
-import { type DispatchReport, dispatchOutbox } from "../features/outbox/index.js";
+import { type DispatchReport, dispatchOutbox, type QueueReport, queueDue } from "../features/outbox/index.js";
 import { type FanoutReport, fanOutDueReminders, repairMissingPlans } from "../features/reminders/index.js";
 import { webhookCourier } from "../features/webhooks/index.js";
 
@@ -35,6 +35,8 @@ export interface DueWorkReport {
   reminders: FanoutReport;
   outbox: DispatchReport;
   webhooks: DispatchReport;
+  /** Workers: what was claimed and handed to the delivery queue (then `outbox` counts nothing sent). */
+  queued?: QueueReport;
   batches: number;
   plansRepaired: number;
   rateLimitsDeleted: number;
@@ -50,6 +52,9 @@ export interface DueWorkReport {
  * 3. send what the outbox has due, batch after batch until nothing is left or the budget is used;
  *    webhooks in a dispatch of their own beside the mail's (the webhook courier), so a receiver
  *    that hangs holds a webhook slot for its timeout and never a mail one;
+ *    where the runtime gives a delivery queue (Workers), mail is claimed and queued in chunks
+ *    that the queue's consumer sends (outbox/queue.ts), so a cron invocation stays within its
+ *    query and subrequest budgets (src/lib/budgets.ts) however large the fan-out;
  * 4. drop rate-limit counters older than an hour.
  *
  * Safe to run in several places at once: reminder and outbox claims are atomic, fan-out is
@@ -67,19 +72,27 @@ export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Prom
   let outbox = none;
   let webhooks = none;
   let batches = 0;
+  let queued: QueueReport | undefined;
+  const { deliveryQueue } = deps;
   if (withinBudget()) {
     batches = 1;
     [outbox, webhooks] = await Promise.all([
-      dispatchOutbox(deps, {
-        kinds: messageKinds,
-        now,
-        limit: BATCH,
-        more: () => {
-          if (!withinBudget()) return false;
-          batches++;
-          return true;
-        },
-      }),
+      deliveryQueue
+        ? queueDue(deps, deliveryQueue, { now, more: withinBudget }).then((q) => {
+            queued = q;
+            batches = q.sendBatches;
+            return { ...none, claimed: q.claimed };
+          })
+        : dispatchOutbox(deps, {
+            kinds: messageKinds,
+            now,
+            limit: BATCH,
+            more: () => {
+              if (!withinBudget()) return false;
+              batches++;
+              return true;
+            },
+          }),
       dispatchOutbox(deps, {
         courier: webhookCourier,
         now,
@@ -89,5 +102,13 @@ export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Prom
     ]);
   }
   const rateLimitsDeleted = await pruneRateLimits(deps, now);
-  return { reminders, outbox, webhooks, batches, plansRepaired, rateLimitsDeleted };
+  return {
+    reminders,
+    outbox,
+    webhooks,
+    ...(queued ? { queued } : {}),
+    batches,
+    plansRepaired,
+    rateLimitsDeleted,
+  };
 }

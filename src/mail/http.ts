@@ -1,4 +1,4 @@
-import type { Mailer, MailMessage } from "../deps.js";
+import { type Mailer, type MailMessage, MailRejected } from "../deps.js";
 
 /** The file name of an attached invitation, on every transport. */
 export const INVITE_FILENAME = "invite.ics";
@@ -17,8 +17,27 @@ export function httpMailer(options: {
   fetch?: typeof fetch;
   timeoutMs?: number;
 }): Mailer {
-  const doFetch = options.fetch ?? fetch;
+  // Looked up at each call, so a test that replaces the global fetch sees its requests.
+  const doFetch: typeof fetch = (input, init) => (options.fetch ?? fetch)(input, init);
   return {
+    /**
+     * POST <url>/batch, a JSON array of send bodies (Resend: at most 100, all or none). One
+     * Idempotency-Key for the request, so a batch re-posted after an unknown outcome is
+     * recognised as one request by the provider.
+     */
+    async sendBatch(messages, idempotencyKey) {
+      const res = await doFetch(`${options.url.replace(/\/+$/, "")}/batch`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${options.apiKey}`,
+          "content-type": "application/json",
+          "idempotency-key": idempotencyKey,
+        },
+        body: JSON.stringify(messages.map(providerBody)),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      });
+      await checked(res);
+    },
     async send(message) {
       const res = await doFetch(options.url, {
         method: "POST",
@@ -30,14 +49,31 @@ export function httpMailer(options: {
         body: JSON.stringify(providerBody(message)),
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
-      if (!res.ok) {
-        const text = (await res.text().catch(() => "")).slice(0, 1000);
-        throw new Error(`email provider answered ${res.status}: ${text || res.statusText}`);
-      }
-      // Drain the body so the connection can be reused.
-      await res.arrayBuffer().catch(() => undefined);
+      await checked(res);
     },
   };
+}
+
+/**
+ * Throws unless the provider accepted: MailRejected for a 4xx other than 408/409/429 (refused,
+ * nothing sent), a plain Error otherwise (a 5xx or a busy answer may hide a send).
+ *
+ * Resend's 409 `invalid_idempotent_request` says this Idempotency-Key was already used, with
+ * another body, within 24 h: the earlier request under it was accepted (a retry after an unknown
+ * outcome renders anew, and fresh links change the body). It counts as accepted, or the row
+ * would retry into `dead` although its mail went out. Its other 409 (a concurrent request with
+ * the key) stays unknown.
+ */
+async function checked(res: Response): Promise<void> {
+  if (!res.ok) {
+    const text = (await res.text().catch(() => "")).slice(0, 1000);
+    if (res.status === 409 && /"name"\s*:\s*"invalid_idempotent_request"/.test(text)) return;
+    const message = `email provider answered ${res.status}: ${text || res.statusText}`;
+    const refused = res.status >= 400 && res.status < 500 && ![408, 409, 429].includes(res.status);
+    throw refused ? new MailRejected(message) : new Error(message);
+  }
+  // Drain the body so the connection can be reused.
+  await res.arrayBuffer().catch(() => undefined);
 }
 
 /** The JSON body of a send request. Message-ID travels as a header so duplicates stay recognisable. */
@@ -87,5 +123,8 @@ function toBase64(content: string | Uint8Array): string {
 export const unconfiguredMailer: Mailer = {
   async send() {
     throw new Error("no email provider configured (set EMAIL_API_KEY)");
+  },
+  async sendBatch() {
+    throw new MailRejected("no email provider configured (set EMAIL_API_KEY)");
   },
 };

@@ -73,6 +73,38 @@ describe("the local email provider sink", () => {
     expect(((await res.json()) as { data: unknown[] }).data).toHaveLength(2);
   });
 
+  it("answers a repeated request as before and sends nothing, and refuses its key with another body (409)", async () => {
+    const key = { "idempotency-key": `repeat-${crypto.randomUUID()}` };
+    const before = deliveries.length;
+    const first = await post("/emails", email(), key);
+    const again = await post("/emails", email(), key);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(await first.json());
+    expect(deliveries.length).toBe(before + 1);
+    const changed = await post("/emails", email({ text: "Another body" }), key);
+    expect(changed.status).toBe(409);
+    expect(await changed.json()).toMatchObject({ name: "invalid_idempotent_request" });
+    expect(deliveries.length).toBe(before + 1);
+  });
+
+  it("counts a retry that the provider recognises by its key as accepted, though its links were minted anew", async () => {
+    // A send whose answer was lost is rendered again at the retry: the same key, a new body.
+    const mailer = httpMailer({ url, apiKey: KEY });
+    const message = {
+      from: "Convene <events@example.org>",
+      to: "olena@example.org",
+      subject: "Reminder: Webinar",
+      html: "<p>Join</p>",
+      headers: {},
+      messageId: `<retry-${crypto.randomUUID()}@convene>`,
+      idempotencyKey: `event.reminder:${crypto.randomUUID()}`,
+    };
+    const before = deliveries.length;
+    await mailer.send({ ...message, text: "Manage: /r/first-token" });
+    await expect(mailer.send({ ...message, text: "Manage: /r/second-token" })).resolves.toBeUndefined();
+    expect(deliveries.length).toBe(before + 1);
+  });
+
   it.each([
     ["a wrong key", "/emails", email(), { authorization: "Bearer nope" }, 401],
     ["no Idempotency-Key", "/emails", email(), { "idempotency-key": "" }, 422],

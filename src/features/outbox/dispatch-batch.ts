@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { sqlAll } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
+import { EMAIL_BATCH_MAX } from "../../lib/budgets.js";
 import {
   type ClaimedRow,
   type DispatchReport,
@@ -15,8 +16,11 @@ import {
  * in chunks. dispatcher.ts keeps the claim, the per-row send and the failure handling.
  */
 
-/** Rows of a kind that renders many at once (reminders) rendered together: one token/facts batch, one event read. */
-const RENDER_CHUNK = 100;
+/**
+ * Rows of a kind that renders many at once (reminders) rendered together: one token/facts batch,
+ * one event read. One provider batch, so a queued chunk (outbox/queue.ts) renders in one go.
+ */
+const RENDER_CHUNK = EMAIL_BATCH_MAX;
 /** Closed rows marked together. */
 const MARK_CHUNK = 100;
 

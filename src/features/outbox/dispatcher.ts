@@ -40,7 +40,7 @@ export type { ClaimedRow, DispatchReport } from "./kinds.js";
  */
 export const LEASE_MS = 10 * 60_000;
 /** A send is not started with less than this left on the lease (transport timeouts are lower). */
-const SEND_MARGIN_MS = 5 * 60_000;
+export const SEND_MARGIN_MS = 5 * 60_000;
 /**
  * Messages in flight at once. Matches the SMTP pool's connections (src/mail/smtp.ts
  * SMTP_MAX_CONNECTIONS; not imported, as this module also runs in the Worker): every send has a

@@ -21,4 +21,13 @@ export {
   type Rendered,
   type RenderItem,
 } from "./kinds.js";
+export {
+  type ChunkOutcome,
+  deliverChunk,
+  QUEUE_CLAIM_ROWS,
+  QUEUE_CLAIMS_PER_RUN,
+  QUEUE_LEASE_MS,
+  type QueueReport,
+  queueDue,
+} from "./queue.js";
 export { outboxRoutes } from "./routes.js";

@@ -1,0 +1,280 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { EMAIL_BATCH_MAX } from "../src/lib/budgets.js";
+import { cryptoTokens } from "../src/lib/tokens.js";
+import { httpMailer } from "../src/mail/http.js";
+import type { BenchContext, Measurement } from "./benchmarks.js";
+import { reminderShape } from "./mail.js";
+
+/**
+ * The Worker's queue path (issue 14): `reminders-queue` runs a due reminder of 10,000 registrants
+ * through `wrangler dev` (local D1, the local OUTBOX_QUEUE and its consumer) to a local HTTP
+ * provider in Resend's format; `provider-baseline` feeds the same provider the same number of
+ * reminder-shaped messages directly, in batches of EMAIL_BATCH_MAX, one request after another
+ * (as the consumer sends a chunk).
+ */
+
+const KEY = "bench-provider-key";
+const TIMEOUT_MS = 300_000;
+
+/** A counting provider in this process: /emails and /emails/batch, bearer key, distinct recipients. */
+interface Provider {
+  url: string;
+  recipients: Set<string>;
+  requests: number;
+  bytes: number;
+  /** performance.now() of the first request since the last reset. */
+  firstAt: number;
+  reset(): void;
+  reached(n: number, ms: number): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+async function startProvider(): Promise<Provider> {
+  const p = { recipients: new Set<string>(), requests: 0, bytes: 0, firstAt: 0 };
+  let waiter: { n: number; resolve: () => void } | null = null;
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    if (req.headers.authorization !== `Bearer ${KEY}`) {
+      res.writeHead(401).end();
+      return;
+    }
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    const emails: { to: string[] }[] = req.url === "/emails/batch" ? body : [body];
+    if (p.requests++ === 0) p.firstAt = performance.now();
+    p.bytes += chunks.reduce((s, c) => s + c.length, 0);
+    for (const e of emails) p.recipients.add(e.to[0]!);
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ data: emails.map(() => ({ id: crypto.randomUUID() })) }));
+    if (waiter && p.recipients.size >= waiter.n) waiter.resolve();
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/emails`,
+    get recipients() {
+      return p.recipients;
+    },
+    get requests() {
+      return p.requests;
+    },
+    get bytes() {
+      return p.bytes;
+    },
+    get firstAt() {
+      return p.firstAt;
+    },
+    reset() {
+      p.recipients = new Set();
+      p.requests = 0;
+      p.bytes = 0;
+    },
+    reached(n, ms) {
+      if (p.recipients.size >= n) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), ms);
+        waiter = {
+          n,
+          resolve: () => {
+            clearTimeout(timer);
+            waiter = null;
+            resolve(true);
+          },
+        };
+      });
+    },
+    stop: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+const provider = (ctx: BenchContext) =>
+  ctx.fixture("http-provider", async () => {
+    const p = await startProvider();
+    ctx.cleanup(() => p.stop());
+    return p;
+  });
+
+function result(n: number, ms: number, p: Provider, details: Record<string, number | string>): Measurement {
+  const missing = n - p.recipients.size;
+  return {
+    value: p.recipients.size / (ms / 1000),
+    p99Ms: 0,
+    requests: p.requests,
+    errors: missing,
+    errorDetail: missing ? `${missing} recipients never reached the provider` : "",
+    details: {
+      seconds: Math.round(ms) / 1000,
+      requests: p.requests,
+      bytesPerMessage: Math.round(p.bytes / n),
+      ...details,
+    },
+  };
+}
+
+/** THE BASELINE: n reminder-shaped messages posted straight to the provider, 100 a request. */
+export async function providerBaseline(ctx: BenchContext, n: number): Promise<Measurement> {
+  const p = await provider(ctx);
+  p.reset();
+  const mailer = httpMailer({ url: p.url, apiKey: KEY });
+  const shape = reminderShape();
+  const started = performance.now();
+  for (let i = 0; i < n; i += EMAIL_BATCH_MAX) {
+    const batch = Array.from({ length: Math.min(EMAIL_BATCH_MAX, n - i) }, (_, k) => {
+      const fill = (s: string) =>
+        s
+          .replaceAll("@MANAGE@", cryptoTokens.secret(24))
+          .replaceAll("@JOIN@", cryptoTokens.secret(24))
+          .replaceAll("@NAME@", `Attendee ${i + k}`)
+          .replaceAll("@TO@", `baseline-${i + k}@example.org`);
+      return { ...shape, to: fill(shape.to), text: fill(shape.text), html: fill(shape.html) };
+    });
+    await mailer.sendBatch!(batch, `baseline-${i}`);
+  }
+  return result(n, performance.now() - started, p, {});
+}
+
+const wrangler = (args: string[], dir: string) => {
+  const out = spawnSync("npx", ["wrangler", ...args, "--local", "--persist-to", join(dir, "state")], {
+    encoding: "utf8",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  if (out.status !== 0)
+    throw new Error(`wrangler ${args[0]} ${args[1]} failed: ${out.stderr.slice(0, 1000)}`);
+  return out.stdout;
+};
+
+/** fetch, once more after a dropped connection (wrangler dev's proxy may close a kept-alive socket). */
+async function call(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    try {
+      return await fetch(url, init);
+    } catch (again) {
+      const cause = (again as { cause?: unknown }).cause;
+      throw new Error(`${url}: ${again instanceof Error ? again.message : again} (${cause})`);
+    }
+  }
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const { port } = s.address() as { port: number };
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function until(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check().catch(() => false)) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+/**
+ * wrangler dev on a fresh local D1 holding an event with `n` confirmed registrants and a due
+ * reminder; timed from the scheduled event to the provider having seen all `n` recipients.
+ */
+export async function remindersQueue(ctx: BenchContext, n: number): Promise<Measurement> {
+  const p = await provider(ctx);
+  const dir = await mkdtemp(join(tmpdir(), "convene-bench-queue-"));
+  let dev: ChildProcess | undefined;
+  try {
+    wrangler(["d1", "migrations", "apply", "DB"], dir);
+    const keys = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "src/cli/keys.ts", "create", "--name", "bench", "--scopes", "admin", "--print-sql"],
+      { encoding: "utf8" },
+    );
+    await writeFile(join(dir, "key.sql"), keys.stdout);
+    wrangler(["d1", "execute", "DB", "--file", join(dir, "key.sql")], dir);
+    const key = keys.stderr
+      .trim()
+      .split(/\s+/)
+      .find((w) => w.startsWith("cvn_"));
+    if (!key) throw new Error(`no key from keys.ts: ${keys.stderr.slice(0, 300)}`);
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    dev = spawn(
+      "npx",
+      [
+        "wrangler",
+        "dev",
+        "--test-scheduled",
+        "--port",
+        String(port),
+        "--ip",
+        "127.0.0.1",
+        "--persist-to",
+        join(dir, "state"),
+        "--var",
+        `EMAIL_API_URL:${p.url}`,
+        "--var",
+        `EMAIL_API_KEY:${KEY}`,
+        "--var",
+        "LOG_LEVEL:warn",
+      ],
+      { stdio: "ignore", detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+    );
+    if (!(await until(async () => (await call(`${base}/healthz`)).ok, 90_000)))
+      throw new Error("wrangler dev did not start");
+    const api = async (path: string, body?: unknown) => {
+      const res = await call(`${base}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      if (!res.ok) throw new Error(`${path} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+      return (await res.json()) as { id: string; slug: string };
+    };
+    const startsAt = new Date(Date.now() + 2 * 3_600_000).toISOString().replace(/\.\d+Z$/, "Z");
+    const event = await api("/api/v1/events", {
+      title: "Queue bench",
+      startsAt,
+      timeZone: "America/New_York",
+      reminders: ["PT1H"],
+      joinUrl: "https://zoom.example.com/j/1",
+    });
+    await api(`/api/v1/events/${event.slug}/publish`);
+    const at = Date.now() - 61_000;
+    // n registrants in two statements (a recursive CTE), then the reminder due a second ago.
+    await writeFile(
+      join(dir, "seed.sql"),
+      `WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${n})
+       INSERT INTO attendees (id, email, name, created_at, updated_at)
+       SELECT printf('att_q_%06d', i), printf('queue-%d@example.org', i), printf('Attendee %d', i), ${at}, ${at} FROM k;
+       WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${n})
+       INSERT INTO registrations (id, event_id, attendee_id, status, answers, consent_at, created_at, updated_at, confirmed_at)
+       SELECT printf('reg_q_%06d', i), '${event.id}', printf('att_q_%06d', i), 'confirmed', '{}', ${at}, ${at}, ${at}, ${at} FROM k;
+       UPDATE reminders SET due_at = ${Date.now() - 1000} WHERE event_id = '${event.id}';`,
+    );
+    wrangler(["d1", "execute", "DB", "--file", join(dir, "seed.sql")], dir);
+    p.reset();
+    const started = performance.now();
+    const cron = await call(`${base}/__scheduled?cron=*+*+*+*+*`);
+    if (!cron.ok) throw new Error(`the scheduled event answered ${cron.status}`);
+    const cronMs = performance.now() - started;
+    await p.reached(n, TIMEOUT_MS);
+    return result(n, performance.now() - started, p, {
+      cronAnswerSeconds: Math.round(cronMs) / 1000,
+      firstBatchSeconds: Math.round(p.firstAt - started) / 1000,
+    });
+  } finally {
+    if (dev?.pid) {
+      try {
+        process.kill(-dev.pid, "SIGTERM");
+      } catch {}
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+}
