@@ -71,6 +71,8 @@ export class MailRejected extends Error {}
 export interface DeliveryChunk {
   claimId: string;
   ids: string[];
+  /** Webhook rows (delivered by the webhook courier, one request each); absent: email. */
+  channel?: "webhook";
 }
 
 /**

@@ -93,12 +93,19 @@ export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Prom
               return true;
             },
           }),
-      dispatchOutbox(deps, {
-        courier: webhookCourier,
-        now,
-        limit: WEBHOOK_BATCH,
-        more: () => performance.now() - started < WEBHOOK_BUDGET_MS,
-      }),
+      // On the Worker webhooks go through the queue too, so a hanging receiver holds a
+      // consumer's request for its timeout, never the cron's invocation.
+      deliveryQueue
+        ? queueDue(deps, deliveryQueue, { now, more: withinBudget, channel: "webhook" }).then((q) => ({
+            ...none,
+            claimed: q.claimed,
+          }))
+        : dispatchOutbox(deps, {
+            courier: webhookCourier,
+            now,
+            limit: WEBHOOK_BATCH,
+            more: () => performance.now() - started < WEBHOOK_BUDGET_MS,
+          }),
     ]);
   }
   const rateLimitsDeleted = await pruneRateLimits(deps, now);

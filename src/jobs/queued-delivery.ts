@@ -1,6 +1,7 @@
 import { messageKinds } from "../composition.js";
 import type { DeliveryChunk, Deps } from "../deps.js";
 import { type DispatchReport, deliverChunk } from "../features/outbox/index.js";
+import { webhookCourier } from "../features/webhooks/index.js";
 import { EMAIL_BATCH_MAX, WORKER_MAX_OPEN_CONNECTIONS } from "../lib/budgets.js";
 
 /** Chunks worked on at once in one invocation: below the connections a Worker may hold open. */
@@ -25,6 +26,7 @@ function isChunk(body: unknown): body is DeliveryChunk {
     typeof b.claimId === "string" &&
     Array.isArray(b.ids) &&
     b.ids.length <= EMAIL_BATCH_MAX &&
+    (b.channel === undefined || b.channel === "webhook") &&
     b.ids.every((id) => typeof id === "string")
   );
 }
@@ -47,7 +49,7 @@ export async function deliverQueued(deps: Deps, messages: readonly QueuedMessage
       return;
     }
     try {
-      const out = await deliverChunk(deps, messageKinds, msg.body);
+      const out = await deliverChunk(deps, { kinds: messageKinds, courier: webhookCourier }, msg.body);
       if (out.retry) {
         deps.log("warn", "outbox chunk retried", { claimId: msg.body.claimId, error: out.error });
         msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });

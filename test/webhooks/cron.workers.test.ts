@@ -1,7 +1,9 @@
 import {
   createExecutionContext,
+  createMessageBatch,
   createScheduledController,
   env,
+  getQueueResult,
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { Webhook } from "standardwebhooks";
@@ -11,6 +13,7 @@ import { systemClock } from "../../src/lib/clock.js";
 import { cryptoTokens } from "../../src/lib/tokens.js";
 import worker from "../../src/worker.js";
 import { freshDb } from "../support/db.d1.js";
+import { keptQueue } from "../support/edge-queue.js";
 
 async function call(method: string, path: string, body?: unknown, key?: string) {
   const ctx = createExecutionContext();
@@ -36,6 +39,51 @@ afterEach(() => {
 
 describe("webhooks on the Worker", () => {
   it("the Cron Trigger's due work signs and delivers a queued message with Web Crypto", async () => {
+    const { key, endpoint, slug } = await endpointAndRegistration();
+    const received = receiver();
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: "* * * * *" }), env as never, ctx);
+    await waitOnExecutionContext(ctx);
+    await expectOneSignedDelivery(received, endpoint, slug, key);
+  });
+
+  it("with the delivery queue bound, the cron only queues webhooks and the queue consumer delivers them", async () => {
+    const { key, endpoint, slug } = await endpointAndRegistration();
+    const received = receiver();
+    const queue = keptQueue();
+    const bound = { ...env, OUTBOX_QUEUE: queue.binding };
+    let ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: "* * * * *" }), bound as never, ctx);
+    await waitOnExecutionContext(ctx);
+    // The cron sent nothing itself: it claimed the webhook and queued it as a webhook chunk.
+    expect(received).toHaveLength(0);
+    // (The confirmation email went in a chunk of its own; this test leaves mail aside.)
+    const chunks = queue.batches
+      .flat()
+      .map((m) => m.body)
+      .filter((c) => c.channel === "webhook");
+    expect(chunks.flatMap((c) => c.ids)).toHaveLength(1);
+
+    const batch = createMessageBatch(
+      "convene-outbox",
+      chunks.map((body, i) => ({ id: `msg-${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
+    ctx = createExecutionContext();
+    await worker.queue(batch as MessageBatch<unknown>, bound as never, ctx);
+    expect((await getQueueResult(batch, ctx)).retryMessages).toEqual([]);
+    await expectOneSignedDelivery(received, endpoint, slug, key);
+
+    // Delivered again by the queue (at least once), the chunk finds its row sent and sends nothing.
+    ctx = createExecutionContext();
+    await worker.queue(batch as MessageBatch<unknown>, bound as never, ctx);
+    await getQueueResult(batch, ctx);
+    expect(received).toHaveLength(1);
+  });
+});
+
+/** An admin key, an endpoint for registration.created, and one registration to announce. */
+async function endpointAndRegistration() {
+  {
     const db = await freshDb();
     const { key } = await createApiKey({ db, tokens: cryptoTokens, clock: systemClock } as never, {
       name: "webhook cron test",
@@ -65,38 +113,53 @@ describe("webhooks on the Worker", () => {
     });
     expect(reg.status).toBe(202);
 
-    // The receiver, seen from inside workerd (the network is loopback only): the Worker's own
-    // fetch reaches it, and it checks the request as a real receiver would.
-    const received: Request[] = [];
-    const realFetch = globalThis.fetch;
-    vi.stubGlobal("fetch", async (input: RequestInfo | URL, init?: RequestInit) => {
-      const request = new Request(input, init);
-      if (new URL(request.url).hostname !== "hooks.example.org") return realFetch(input, init);
-      received.push(request);
-      return new Response(null, { status: 204 });
-    });
-    const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ cron: "* * * * *" }), env as never, ctx);
-    await waitOnExecutionContext(ctx);
-
-    expect(received).toHaveLength(1);
-    const request = received[0]!;
-    expect(request.redirect).toBe("manual");
-    const headers = Object.fromEntries(request.headers);
-    const payload = new Webhook(endpoint.body.secret).verify(await request.text(), headers) as any;
-    expect(payload).toMatchObject({
-      type: "registration.created",
-      data: {
-        registration: { email: "olena@example.org", name: "Olena" },
-        event: { slug: created.body.slug },
-      },
-    });
-    const deliveries = await call(
-      "GET",
-      `/api/v1/webhooks/endpoints/${endpoint.body.id}/deliveries`,
-      undefined,
+    return {
       key,
-    );
-    expect(deliveries.body.data).toEqual([expect.objectContaining({ status: "sent", attempts: 1 })]);
+      endpoint: endpoint.body as { id: string; secret: string },
+      slug: created.body.slug as string,
+    };
+  }
+}
+
+/**
+ * The receiver, seen from inside workerd (the network is loopback only): the Worker's own
+ * fetch reaches it, and the test checks each request as a real receiver would.
+ */
+function receiver(): Request[] {
+  const received: Request[] = [];
+  const realFetch = globalThis.fetch;
+  vi.stubGlobal("fetch", async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    if (new URL(request.url).hostname !== "hooks.example.org") return realFetch(input, init);
+    received.push(request);
+    return new Response(null, { status: 204 });
   });
-});
+  return received;
+}
+
+async function expectOneSignedDelivery(
+  received: Request[],
+  endpoint: { id: string; secret: string },
+  slug: string,
+  key: string,
+) {
+  expect(received).toHaveLength(1);
+  const request = received[0]!;
+  expect(request.redirect).toBe("manual");
+  const headers = Object.fromEntries(request.headers);
+  const payload = new Webhook(endpoint.secret).verify(await request.text(), headers) as any;
+  expect(payload).toMatchObject({
+    type: "registration.created",
+    data: {
+      registration: { email: "olena@example.org", name: "Olena" },
+      event: { slug },
+    },
+  });
+  const deliveries = await call(
+    "GET",
+    `/api/v1/webhooks/endpoints/${endpoint.id}/deliveries`,
+    undefined,
+    key,
+  );
+  expect(deliveries.body.data).toEqual([expect.objectContaining({ status: "sent", attempts: 1 })]);
+}

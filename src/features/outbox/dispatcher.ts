@@ -199,6 +199,38 @@ export async function dispatchOutbox(
   return report;
 }
 
+/**
+ * Delivers rows already claimed (by the queue path's cron) through `courier`, `courier.concurrency`
+ * at a time, recording each outcome as dispatchOutbox does: the courier's retries and backoff,
+ * its final failures, its onDead. A webhook's retry is the outbox's own, so nothing asks the queue
+ * to deliver the chunk again.
+ */
+export async function deliverHeld(deps: Deps, courier: Courier, rows: ClaimedRow[]): Promise<DispatchReport> {
+  const now = deps.clock.now();
+  const report: DispatchReport = {
+    claimed: rows.length,
+    sent: 0,
+    skipped: 0,
+    failed: 0,
+    dead: 0,
+    released: 0,
+  };
+  const closing = closer(deps, report);
+  let next = 0;
+  const lane = async () => {
+    while (next < rows.length) {
+      const row = rows[next++]!;
+      const d = await deliver(deps, row, now, courierAttempt(deps, courier), courier);
+      if (d.outcome === "sent" || d.outcome === "skipped")
+        await closing.add({ id: row.id, claimId: row.claimId, at: d.at, error: d.error, outcome: d.outcome });
+      else report[d.outcome]++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(courier.concurrency, rows.length) }, lane));
+  await closing.flush();
+  return report;
+}
+
 /** What deliver did with a row; sent and skipped rows are marked by the caller (closer). */
 type Delivered =
   | { outcome: "failed" | "dead" | "released" }

@@ -12,8 +12,8 @@ import {
 } from "../../lib/budgets.js";
 import { sha256Hex } from "../../lib/tokens.js";
 import { closer, renderer } from "./dispatch-batch.js";
-import { claimDue, SEND_MARGIN_MS } from "./dispatcher.js";
-import type { ClaimedRow, DispatchReport, MessageKinds } from "./kinds.js";
+import { claimDue, deliverHeld, SEND_MARGIN_MS } from "./dispatcher.js";
+import type { ClaimedRow, Courier, DispatchReport, MessageKinds } from "./kinds.js";
 
 /**
  * The outbox through a queue (Workers: Cloudflare Queues). The due work CLAIMS rows (the same
@@ -31,6 +31,8 @@ import type { ClaimedRow, DispatchReport, MessageKinds } from "./kinds.js";
 export const QUEUE_LEASE_MS = 30 * 60_000;
 /** Rows claimed by one statement: five chunks of one provider batch each. */
 export const QUEUE_CLAIM_ROWS = 5 * EMAIL_BATCH_MAX;
+/** Webhook rows per chunk: 10 chunks an invocation (wrangler.toml) make 100 requests at most. */
+export const WEBHOOK_CHUNK_ROWS = 10;
 /**
  * Claims per due-work run, each one statement and one sendBatch (its five chunks): 50,000
  * messages a minute, a fifth of the run's query share and of its subrequest share, the rest
@@ -53,8 +55,11 @@ export interface QueueReport {
 export async function queueDue(
   deps: Deps,
   queue: DeliveryQueue,
-  opts: { now: Date; more?: () => boolean },
+  opts: { now: Date; more?: () => boolean; channel?: "webhook" },
 ): Promise<QueueReport> {
+  // A webhook is one request to its receiver (up to the courier's timeout), so its chunks are
+  // small: a consumer invocation of max_batch_size chunks stays far inside its subrequests.
+  const chunkRows = opts.channel ? WEBHOOK_CHUNK_ROWS : EMAIL_BATCH_MAX;
   const report: QueueReport = { claimed: 0, chunks: 0, sendBatches: 0, statements: 0 };
   let waiting: DeliveryChunk[] = [];
   const flush = async () => {
@@ -76,12 +81,21 @@ export async function queueDue(
     }
   };
   for (let n = 0; n < QUEUE_CLAIMS_PER_RUN; n++) {
-    const rows = await claimDue(deps, { now: opts.now, limit: QUEUE_CLAIM_ROWS, leaseMs: QUEUE_LEASE_MS });
+    const rows = await claimDue(deps, {
+      now: opts.now,
+      limit: QUEUE_CLAIM_ROWS,
+      leaseMs: QUEUE_LEASE_MS,
+      channel: opts.channel ?? "email",
+    });
     report.statements++;
     report.claimed += rows.length;
-    for (let i = 0; i < rows.length; i += EMAIL_BATCH_MAX) {
-      const part = rows.slice(i, i + EMAIL_BATCH_MAX);
-      waiting.push({ claimId: part[0]!.claimId, ids: part.map((r) => r.id) });
+    for (let i = 0; i < rows.length; i += chunkRows) {
+      const part = rows.slice(i, i + chunkRows);
+      waiting.push({
+        claimId: part[0]!.claimId,
+        ids: part.map((r) => r.id),
+        ...(opts.channel ? { channel: opts.channel } : {}),
+      });
     }
     // Queued at once, so the consumer starts on the first chunks while later ones are claimed.
     await flush();
@@ -111,9 +125,10 @@ export type ChunkOutcome = { retry: false; report: DispatchReport } | { retry: t
  */
 export async function deliverChunk(
   deps: Deps,
-  kinds: MessageKinds,
+  by: { kinds: MessageKinds; courier: Courier },
   chunk: DeliveryChunk,
 ): Promise<ChunkOutcome> {
+  const { kinds } = by;
   const report: DispatchReport = { claimed: 0, sent: 0, skipped: 0, failed: 0, dead: 0, released: 0 };
   const held = await sqlAll<Record<string, unknown>>(
     deps.db,
@@ -134,6 +149,7 @@ export async function deliverChunk(
   }));
   report.claimed = rows.length;
   if (rows.length === 0) return { retry: false, report };
+  if (chunk.channel === "webhook") return { retry: false, report: await deliverHeld(deps, by.courier, rows) };
   if (deps.clock.now().getTime() > Math.min(...rows.map((r) => r.claimedUntil)) - SEND_MARGIN_MS) {
     await release(deps, chunk);
     report.released = rows.length;
