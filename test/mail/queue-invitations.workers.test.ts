@@ -18,22 +18,19 @@ import {
   seedConfirmed,
   workerEnv,
 } from "../support/edge-queue.js";
+import { workerCall } from "../support/worker-call.js";
 
 let mail: ReturnType<typeof provider> | undefined;
 afterEach(() => mail?.restore());
 
 async function register(slug: string, email: string) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(`https://convene.example/api/v1/events/${slug}/registrations`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "cf-connecting-ip": "203.0.113.9" },
-      body: JSON.stringify({ name: email.split("@")[0], email, consent: true }),
-    }),
-    env as never,
-    ctx,
+  const res = await workerCall(
+    "POST",
+    `/api/v1/events/${slug}/registrations`,
+    { name: email.split("@")[0], email, consent: true },
+    undefined,
+    { "cf-connecting-ip": "203.0.113.9" },
   );
-  await waitOnExecutionContext(ctx);
   expect(res.status).toBe(202);
 }
 

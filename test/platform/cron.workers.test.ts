@@ -12,24 +12,7 @@ import { systemClock } from "../../src/lib/clock.js";
 import { cryptoTokens } from "../../src/lib/tokens.js";
 import worker from "../../src/worker.js";
 import { freshDb } from "../support/db.d1.js";
-
-async function call(method: string, path: string, body?: unknown, key?: string) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(`https://convene.example${path}`, {
-      method,
-      headers: {
-        ...(body ? { "content-type": "application/json" } : {}),
-        ...(key ? { authorization: `Bearer ${key}` } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    }),
-    env as never,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return { status: res.status, body: (await res.json()) as any };
-}
+import { workerCall } from "../support/worker-call.js";
 
 describe("the Worker's Cron Trigger", () => {
   it("runs the same due work: a due reminder fans out into the outbox and is attempted", async () => {
@@ -39,7 +22,7 @@ describe("the Worker's Cron Trigger", () => {
       scopes: ["admin"],
     });
     const startsAt = new Date(Date.now() + 2 * 3_600_000).toISOString().replace(/\.\d+Z$/, "Z");
-    const created = await call(
+    const created = await workerCall(
       "POST",
       "/api/v1/events",
       {
@@ -52,10 +35,10 @@ describe("the Worker's Cron Trigger", () => {
       key,
     );
     expect(created.status).toBe(201);
-    expect((await call("POST", `/api/v1/events/${created.body.slug}/publish`, undefined, key)).status).toBe(
-      200,
-    );
-    const reg = await call("POST", `/api/v1/events/${created.body.slug}/registrations`, {
+    expect(
+      (await workerCall("POST", `/api/v1/events/${created.body.slug}/publish`, undefined, key)).status,
+    ).toBe(200);
+    const reg = await workerCall("POST", `/api/v1/events/${created.body.slug}/registrations`, {
       name: "Olena",
       email: "olena@example.org",
       consent: true,

@@ -14,24 +14,7 @@ import { cryptoTokens } from "../../src/lib/tokens.js";
 import worker from "../../src/worker.js";
 import { freshDb } from "../support/db.d1.js";
 import { keptQueue } from "../support/edge-queue.js";
-
-async function call(method: string, path: string, body?: unknown, key?: string) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(`https://convene.example${path}`, {
-      method,
-      headers: {
-        ...(body ? { "content-type": "application/json" } : {}),
-        ...(key ? { authorization: `Bearer ${key}` } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    }),
-    env as never,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return { status: res.status, body: (await res.json()) as any };
-}
+import { workerCall } from "../support/worker-call.js";
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -89,7 +72,7 @@ async function endpointAndRegistration() {
       name: "webhook cron test",
       scopes: ["admin"],
     });
-    const endpoint = await call(
+    const endpoint = await workerCall(
       "POST",
       "/api/v1/webhooks/endpoints",
       { url: "https://hooks.example.org/convene", eventTypes: ["registration.created"] },
@@ -97,16 +80,16 @@ async function endpointAndRegistration() {
     );
     expect(endpoint.status).toBe(201);
     const startsAt = new Date(Date.now() + 48 * 3_600_000).toISOString().replace(/\.\d+Z$/, "Z");
-    const created = await call(
+    const created = await workerCall(
       "POST",
       "/api/v1/events",
       { title: "Edge webhooks", startsAt, timeZone: "Europe/Kyiv" },
       key,
     );
-    expect((await call("POST", `/api/v1/events/${created.body.slug}/publish`, undefined, key)).status).toBe(
-      200,
-    );
-    const reg = await call("POST", `/api/v1/events/${created.body.slug}/registrations`, {
+    expect(
+      (await workerCall("POST", `/api/v1/events/${created.body.slug}/publish`, undefined, key)).status,
+    ).toBe(200);
+    const reg = await workerCall("POST", `/api/v1/events/${created.body.slug}/registrations`, {
       name: "Olena",
       email: "olena@example.org",
       consent: true,
@@ -155,7 +138,7 @@ async function expectOneSignedDelivery(
       event: { slug },
     },
   });
-  const deliveries = await call(
+  const deliveries = await workerCall(
     "GET",
     `/api/v1/webhooks/endpoints/${endpoint.id}/deliveries`,
     undefined,
