@@ -42,13 +42,22 @@ export async function startSmtpServer() {
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
+  // A client that dies mid-session (the crash test SIGKILLs the sending server) resets its
+  // socket; smtp-server reports that as an "error" event, which without a listener would be an
+  // uncaught exception in the test process. It is the peer's doing, not the server's: kept, not thrown.
+  const socketErrors: Error[] = [];
+  server.on("error", (err) => socketErrors.push(err));
   const { port } = server.server.address() as { port: number };
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
     state,
+    socketErrors,
     /** Waits until every accepted message is parsed. */
     settled: () => Promise.all(pending),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
