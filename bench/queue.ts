@@ -1,12 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { EMAIL_BATCH_MAX } from "../src/lib/budgets.js";
 import { cryptoTokens } from "../src/lib/tokens.js";
 import { httpMailer } from "../src/mail/http.js";
+import { startLocalWorker } from "../test/support/local-worker.js";
 import type { BenchContext, Measurement } from "./benchmarks.js";
 import { reminderShape } from "./mail.js";
 
@@ -138,16 +135,6 @@ export async function providerBaseline(ctx: BenchContext, n: number): Promise<Me
   return result(n, performance.now() - started, p, {});
 }
 
-const wrangler = (args: string[], dir: string) => {
-  const out = spawnSync("npx", ["wrangler", ...args, "--local", "--persist-to", join(dir, "state")], {
-    encoding: "utf8",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-  });
-  if (out.status !== 0)
-    throw new Error(`wrangler ${args[0]} ${args[1]} failed: ${out.stderr.slice(0, 1000)}`);
-  return out.stdout;
-};
-
 /** fetch, once more after a dropped connection (wrangler dev's proxy may close a kept-alive socket). */
 async function call(url: string, init?: RequestInit): Promise<Response> {
   try {
@@ -163,70 +150,16 @@ async function call(url: string, init?: RequestInit): Promise<Response> {
   }
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function until(check: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check().catch(() => false)) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return false;
-}
-
 /**
  * wrangler dev on a fresh local D1 holding an event with `n` confirmed registrants and a due
  * reminder; timed from the scheduled event to the provider having seen all `n` recipients.
  */
 export async function remindersQueue(ctx: BenchContext, n: number): Promise<Measurement> {
   const p = await provider(ctx);
-  const dir = await mkdtemp(join(tmpdir(), "convene-bench-queue-"));
-  let dev: ChildProcess | undefined;
+  // The conformance suite's local Worker, its mail pointed at the counting provider.
+  const worker = await startLocalWorker({ EMAIL_API_URL: p.url, EMAIL_API_KEY: KEY });
+  const { baseUrl: base, apiKey: key } = worker;
   try {
-    wrangler(["d1", "migrations", "apply", "DB"], dir);
-    const keys = spawnSync(
-      process.execPath,
-      ["--import", "tsx", "src/cli/keys.ts", "create", "--name", "bench", "--scopes", "admin", "--print-sql"],
-      { encoding: "utf8" },
-    );
-    await writeFile(join(dir, "key.sql"), keys.stdout);
-    wrangler(["d1", "execute", "DB", "--file", join(dir, "key.sql")], dir);
-    const key = keys.stderr
-      .trim()
-      .split(/\s+/)
-      .find((w) => w.startsWith("cvn_"));
-    if (!key) throw new Error(`no key from keys.ts: ${keys.stderr.slice(0, 300)}`);
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    dev = spawn(
-      "npx",
-      [
-        "wrangler",
-        "dev",
-        "--test-scheduled",
-        "--port",
-        String(port),
-        "--ip",
-        "127.0.0.1",
-        "--persist-to",
-        join(dir, "state"),
-        "--var",
-        `EMAIL_API_URL:${p.url}`,
-        "--var",
-        `EMAIL_API_KEY:${KEY}`,
-        "--var",
-        "LOG_LEVEL:warn",
-      ],
-      { stdio: "ignore", detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
-    );
-    if (!(await until(async () => (await call(`${base}/healthz`)).ok, 90_000)))
-      throw new Error("wrangler dev did not start");
     const api = async (path: string, body?: unknown) => {
       const res = await call(`${base}${path}`, {
         method: "POST",
@@ -247,8 +180,7 @@ export async function remindersQueue(ctx: BenchContext, n: number): Promise<Meas
     await api(`/api/v1/events/${event.slug}/publish`);
     const at = Date.now() - 61_000;
     // n registrants in two statements (a recursive CTE), then the reminder due a second ago.
-    await writeFile(
-      join(dir, "seed.sql"),
+    await worker.execute(
       `WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${n})
        INSERT INTO attendees (id, email, name, created_at, updated_at)
        SELECT printf('att_q_%06d', i), printf('queue-%d@example.org', i), printf('Attendee %d', i), ${at}, ${at} FROM k;
@@ -257,7 +189,6 @@ export async function remindersQueue(ctx: BenchContext, n: number): Promise<Meas
        SELECT printf('reg_q_%06d', i), '${event.id}', printf('att_q_%06d', i), 'confirmed', '{}', ${at}, ${at}, ${at}, ${at} FROM k;
        UPDATE reminders SET due_at = ${Date.now() - 1000} WHERE event_id = '${event.id}';`,
     );
-    wrangler(["d1", "execute", "DB", "--file", join(dir, "seed.sql")], dir);
     p.reset();
     const started = performance.now();
     const cron = await call(`${base}/__scheduled?cron=*+*+*+*+*`);
@@ -269,12 +200,6 @@ export async function remindersQueue(ctx: BenchContext, n: number): Promise<Meas
       firstBatchSeconds: Math.round(p.firstAt - started) / 1000,
     });
   } finally {
-    if (dev?.pid) {
-      try {
-        process.kill(-dev.pid, "SIGTERM");
-      } catch {}
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    await rm(dir, { recursive: true, force: true });
+    await worker.stop();
   }
 }

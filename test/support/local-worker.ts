@@ -56,6 +56,8 @@ export interface LocalWorker {
   killNow(): void;
   /** The process group of `wrangler dev` (wrangler, its esbuild and workerd), to measure memory. */
   processGroup: number | undefined;
+  /** Runs SQL text on the running Worker's local D1 (`wrangler d1 execute --file`), e.g. bulk seed data. */
+  execute(sql: string): Promise<void>;
 }
 
 /**
@@ -146,6 +148,11 @@ export async function startLocalWorker(vars: Record<string, string> = {}): Promi
       stop,
       killNow,
       processGroup: dev.pid,
+      async execute(text: string) {
+        const file = join(dir, `execute-${crypto.randomUUID()}.sql`);
+        await writeFile(file, text);
+        await wrangler(["d1", "execute", "DB", "--local", ...persist, "--file", file]);
+      },
     };
   } catch (err) {
     await stop();
