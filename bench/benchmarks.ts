@@ -4,6 +4,7 @@ import { archiveDatabase, archiveSearch, searchRequests } from "./archive.js";
 import { bareInsert } from "./bare-insert.js";
 import { calendarFeed } from "./calendar.js";
 import { nodemailerBaseline, reminderDelivery } from "./mail.js";
+import { alternate, ROUNDS, sliced } from "./paired.js";
 import { providerBaseline, remindersQueue } from "./queue.js";
 import { scaleRows } from "./scale.js";
 import { webhookEndpoints } from "./webhooks.js";
@@ -348,19 +349,26 @@ const SMALL_ROWS: Benchmark<any>[] = [
   define({
     name: "registration-webhooks",
     unit: "req/s",
-    description:
-      "the registration POST with three enabled webhook endpoints wanting registration.created (a receiver in the bench process): each batch also queues three signed messages",
+    description: `the registration POST with three enabled webhook endpoints wanting registration.created (a receiver in the bench process), in ${ROUNDS} one-second slices alternating with the same POST on the same server with the endpoints disabled (bench/paired.ts); ratio: the median of the slices' ratios`,
     serverEnv: { REGISTRATION_RATE_LIMIT: "0", WEBHOOK_ALLOW_PRIVATE: "true" },
     setup: async (ctx) => ({ ...(await eventForRegistrations(ctx)), hooks: await webhookEndpoints(ctx) }),
     run: async (ctx, { slug, hooks }) => {
+      const slice = sliced(ctx);
+      const load = () => slice.load(registrationLoad(slug));
       try {
-        const m = await ctx.load(registrationLoad(slug));
+        await ctx.load(registrationLoad(slug)); // the row's warm-up and a first run, endpoints on
+        const withHooks = (enabled: boolean) => async () => {
+          await hooks.setEnabled(enabled);
+          return load();
+        };
+        const m = await alternate(withHooks(false), withHooks(true));
         return { ...m, details: { ...m.details, "webhooks received meanwhile": hooks.received() } };
       } finally {
         await hooks.stop();
       }
     },
     baselineName: "registration",
+    baselineElsewhere: true,
     target: 0.9,
   }),
   define({

@@ -1,5 +1,6 @@
-import type { BenchContext, Benchmark, DatabaseProfile, Measurement } from "./benchmarks.js";
+import type { BenchContext, Benchmark, DatabaseProfile } from "./benchmarks.js";
 import { makeContext } from "./load.js";
+import { alternate, ROUNDS, sliced } from "./paired.js";
 import { SCALE, scaleDatabase } from "./scale-data.js";
 import { benchServer } from "./server.js";
 
@@ -8,13 +9,10 @@ import { benchServer } from "./server.js";
  * again on a database of 1,000,000 registrations, 50,000 events and 200,000 briefs, each
  * compared with the same row on the small database.
  *
- * The comparison is paired: a second server on the small database (the row's own: fresh, or the
- * archive's) runs next to the scale server, and the two are measured in alternating slices.
- * On a machine shared with other work, two runs minutes apart differ by more than the effect
- * measured (healthz alone swung from 179 to 2,753 req/s in one run); slices seconds apart see
- * the same machine.
+ * The comparison is paired (paired.ts): a second server on the small database (the row's own:
+ * fresh, or the archive's) runs next to the scale server, and the two are measured in
+ * alternating slices.
  */
-const ROUNDS = 9;
 const SCALE_ROWS = ["event-read", "calendar-full", "calendar-304", "archive-search", "registration"];
 // The small rows' servers run with the rate limit off too (as the registration rows' do).
 const TWIN_ENV = { REGISTRATION_RATE_LIMIT: "0" };
@@ -41,32 +39,6 @@ function twin(ctx: BenchContext, profile: DatabaseProfile | undefined): Promise<
   });
 }
 
-/** The same server with one-second runs (no warm-up unless asked): one slice of the alternation. */
-function sliced(ctx: BenchContext, warmup = 0): BenchContext {
-  const settings = { ...ctx.settings, duration: 1, warmup, only: undefined, json: false };
-  return makeContext(ctx.baseUrl, ctx.adminKey, settings, []);
-}
-
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
-function combine(slices: Measurement[]): Measurement {
-  const sum = (f: (m: Measurement) => number) => slices.reduce((n, m) => n + f(m), 0);
-  return {
-    value: sum((m) => m.value) / slices.length,
-    p99Ms: Math.max(...slices.map((m) => m.p99Ms)),
-    requests: sum((m) => m.requests),
-    errors: sum((m) => m.errors),
-    errorDetail: slices
-      .map((m) => m.errorDetail)
-      .filter(Boolean)
-      .join("; "),
-  };
-}
-
 function scaleRow(row: Benchmark<any>, profile: DatabaseProfile): Benchmark<any> {
   return {
     ...row,
@@ -89,31 +61,13 @@ function scaleRow(row: Benchmark<any>, profile: DatabaseProfile): Benchmark<any>
       // One warm-up of each first, as any row has; then one-second slices, alternating.
       await row.run(sliced(small, ctx.settings.warmup), smallState);
       await row.run(sliced(ctx, ctx.settings.warmup), state);
-      const smallSlices: Measurement[] = [];
-      const scaleSlices: Measurement[] = [];
       const smallSliced = sliced(small);
       const scaleSliced = sliced(ctx);
-      for (let i = 0; i < ROUNDS; i++) {
-        // Alternate which goes first, so neither always follows the other's load.
-        for (const which of i % 2 === 0 ? [0, 1] : [1, 0]) {
-          if (which === 0) smallSlices.push(await row.run(smallSliced, smallState));
-          else scaleSlices.push(await row.run(scaleSliced, state));
-        }
-      }
-      const smallRun = combine(smallSlices);
-      const scaleRun = combine(scaleSlices);
-      // The median of the slices' ratios: a burst of other work on the machine spoils a slice
-      // or two, not the figure.
-      const ratios = scaleSlices.map((m, i) => m.value / smallSlices[i]!.value);
-      const ratio = median(ratios);
-      return {
-        ...scaleRun,
-        pairedBaseline: smallRun.errors === 0 && ratio > 0 ? scaleRun.value / ratio : undefined,
-        details: {
-          smallReqPerS: Math.round(smallRun.value),
-          sliceRatios: ratios.map((r) => r.toFixed(2)).join(" "),
-        },
-      };
+      return alternate(
+        () => row.run(smallSliced, smallState),
+        () => row.run(scaleSliced, state),
+        "smallReqPerS",
+      );
     },
   };
 }

@@ -5,8 +5,9 @@ import type { BenchContext } from "./benchmarks.js";
 /**
  * Three enabled webhook endpoints that want registration.created, pointed at a receiver in this
  * process (answers 204 at once), for the registration-webhooks row: each registration then
- * queues three webhook messages in its batch. `stop` disables them after the row, so later rows
- * on the same server measure registration as it was.
+ * queues its webhook message in its batch. `setEnabled` turns all three on or off (the row
+ * alternates); `stop` disables them after the row, so later rows on the same server measure
+ * registration as it was.
  */
 export async function webhookEndpoints(ctx: BenchContext) {
   let received = 0;
@@ -36,12 +37,19 @@ export async function webhookEndpoints(ctx: BenchContext) {
     if (res.status !== 201) throw new Error(`POST /api/v1/webhooks/endpoints answered ${res.status}`);
     ids.push(String(res.body.id));
   }
+  const setEnabled = async (enabled: boolean) => {
+    for (const id of ids) {
+      const res = await ctx.api("PATCH", `/api/v1/webhooks/endpoints/${id}`, {
+        auth: true,
+        body: { enabled },
+      });
+      if (res.status !== 200)
+        throw new Error(`PATCH /api/v1/webhooks/endpoints/${id} answered ${res.status}`);
+    }
+  };
   return {
     received: () => received,
-    async stop() {
-      for (const id of ids) {
-        await ctx.api("PATCH", `/api/v1/webhooks/endpoints/${id}`, { auth: true, body: { enabled: false } });
-      }
-    },
+    setEnabled,
+    stop: () => setEnabled(false),
   };
 }

@@ -35,6 +35,7 @@ export const OWNERS = {
   recording_chapters: "archive",
   reminders: "reminders",
   webhook_endpoints: "webhooks",
+  webhook_messages: "webhooks",
 };
 
 const args = process.argv.slice(2);

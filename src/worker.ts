@@ -81,6 +81,7 @@ export default {
           if (
             r.outbox.claimed ||
             r.webhooks.claimed ||
+            r.webhookMessages ||
             r.reminders.claimed ||
             r.plansRepaired ||
             r.rateLimitsDeleted

@@ -3,7 +3,7 @@ import type { Deps } from "../deps.js";
 import { pruneRateLimits } from "../features/limits/index.js";
 import { type DispatchReport, dispatchOutbox, type QueueReport, queueDue } from "../features/outbox/index.js";
 import { type FanoutReport, fanOutDueReminders, repairMissingPlans } from "../features/reminders/index.js";
-import { webhookCourier } from "../features/webhooks/index.js";
+import { expandWebhookMessages, webhookCourier } from "../features/webhooks/index.js";
 
 /**
  * Outbox rows claimed at a time (was 50). Sending a fan-out of thousands of reminders, small
@@ -35,6 +35,8 @@ export interface DueWorkReport {
   reminders: FanoutReport;
   outbox: DispatchReport;
   webhooks: DispatchReport;
+  /** Webhook messages fanned out into outbox rows per endpoint (webhooks/expand.ts) before the dispatch. */
+  webhookMessages: number;
   /** Workers: what was claimed and handed to the delivery queue (then `outbox` counts nothing sent). */
   queued?: QueueReport;
   batches: number;
@@ -49,13 +51,14 @@ export interface DueWorkReport {
  * 1. plan reminders for published upcoming events that have none (events from before reminders
  *    existed; every write plans its own event in its own batch);
  * 2. claim due reminders and fan each out into outbox messages (fanout.ts);
- * 3. send what the outbox has due, batch after batch until nothing is left or the budget is used;
+ * 3. fan the webhook messages committed since the last run out to their endpoints' outbox rows;
+ * 4. send what the outbox has due, batch after batch until nothing is left or the budget is used;
  *    webhooks in a dispatch of their own beside the mail's (the webhook courier), so a receiver
  *    that hangs holds a webhook slot for its timeout and never a mail one;
  *    where the runtime gives a delivery queue (Workers), mail is claimed and queued in chunks
  *    that the queue's consumer sends (outbox/queue.ts), so a cron invocation stays within its
  *    query and subrequest budgets (src/lib/budgets.ts) however large the fan-out;
- * 4. drop rate-limit counters older than an hour.
+ * 5. drop rate-limit counters older than an hour.
  *
  * Safe to run in several places at once: reminder and outbox claims are atomic, fan-out is
  * deduplicated by key, and the delete is idempotent.
@@ -73,8 +76,10 @@ export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Prom
   let webhooks = none;
   let batches = 0;
   let queued: QueueReport | undefined;
+  let webhookMessages = 0;
   const { deliveryQueue } = deps;
   if (withinBudget()) {
+    webhookMessages = await expandWebhookMessages(deps, now);
     batches = 1;
     [outbox, webhooks] = await Promise.all([
       deliveryQueue
@@ -113,6 +118,7 @@ export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Prom
     reminders,
     outbox,
     webhooks,
+    webhookMessages,
     ...(queued ? { queued } : {}),
     batches,
     plansRepaired,

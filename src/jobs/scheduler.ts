@@ -24,6 +24,7 @@ export function startScheduler(deps: Deps, intervalSeconds: number): Scheduler {
         if (
           r.outbox.claimed ||
           r.webhooks.claimed ||
+          r.webhookMessages ||
           r.reminders.claimed ||
           r.plansRepaired ||
           r.rateLimitsDeleted

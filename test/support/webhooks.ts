@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { sqlAll } from "../../src/db/batch.js";
+import { expandWebhookMessages } from "../../src/features/webhooks/index.js";
 import type { TestApp } from "./app.js";
 
 /** Creates a webhook endpoint through the staff API, failing loudly; returns it with its secret. */
@@ -28,8 +29,12 @@ export interface QueuedWebhook {
   params: { endpointId: string; webhookId: string; type: string; timestamp: string; data: any };
 }
 
-/** The webhook rows of the outbox, oldest first. */
-export async function queuedWebhooks(t: Pick<TestApp, "db">): Promise<QueuedWebhook[]> {
+/**
+ * The webhook rows of the outbox, oldest first, after fanning out the messages committed so far
+ * to their endpoints (as the due work does first).
+ */
+export async function queuedWebhooks(t: Pick<TestApp, "db" | "clock">): Promise<QueuedWebhook[]> {
+  await expandWebhookMessages(t, t.clock.now());
   const rows = await sqlAll<Record<string, unknown>>(
     t.db,
     sql`SELECT id, dedupe_key, template, status, attempts, created_at, params FROM outbox
@@ -47,5 +52,5 @@ export async function queuedWebhooks(t: Pick<TestApp, "db">): Promise<QueuedWebh
 }
 
 /** The types queued, in order. */
-export const typesQueued = async (t: Pick<TestApp, "db">) =>
+export const typesQueued = async (t: Pick<TestApp, "db" | "clock">) =>
   (await queuedWebhooks(t)).map((w) => w.params.type);

@@ -1,7 +1,11 @@
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { dispatchOutbox } from "../../src/features/outbox/index.js";
-import { RETRY_SCHEDULE_MS, webhookCourier } from "../../src/features/webhooks/index.js";
+import {
+  expandWebhookMessages,
+  RETRY_SCHEDULE_MS,
+  webhookCourier,
+} from "../../src/features/webhooks/index.js";
 import { runDueWork } from "../../src/jobs/due-work.js";
 import { createTestApp, type TestApp } from "../support/app.js";
 import { makeEvent } from "../support/events.js";
@@ -71,7 +75,7 @@ describe("webhook delivery to a real HTTP receiver", () => {
     expect((await endpointOf(t, admin, endpoint.id)).lastSuccessAt).toBe("2026-04-01T12:00:00Z");
   });
 
-  it("delivers each message once per endpoint when two dispatchers run at the same time", async () => {
+  it("delivers each message once per endpoint when two runners fan out and dispatch at the same time", async () => {
     const { t, admin, event, receiver } = await setup();
     await addEndpoint(t, admin, receiver.url("/two"), ["registration.created"]);
     await addEndpoint(t, admin, receiver.url("/three"), ["registration.created"]);
@@ -79,6 +83,8 @@ describe("webhook delivery to a real HTTP receiver", () => {
       Array.from({ length: 12 }, (_, i) => registerFor(t, event.slug, { email: `p${i}@example.org` })),
     );
     const drain = async () => {
+      // Both fan the 12 messages out to the three endpoints; the dedupe keys keep one row each.
+      await expandWebhookMessages(t.deps, t.clock.now());
       let sent = 0;
       for (let round = 0; round < 50; round++) {
         const r = await dispatchOutbox(t.deps, { courier: webhookCourier, limit: 5 });
@@ -223,8 +229,14 @@ describe("webhook delivery to a real HTTP receiver", () => {
     expect(unknown.status).toBe(404);
 
     await registerFor(t, event.slug, { email: "bob@example.org" });
+    await expandWebhookMessages(t.deps, t.clock.now()); // Bob's message is queued for the endpoint
+    await registerFor(t, event.slug, { email: "cy@example.org" }); // Cy's is not fanned out yet
     await t.request("DELETE", `/api/v1/webhooks/endpoints/${endpoint.id}`, { key: admin });
-    expect((await runDueWork(t.deps)).webhooks).toMatchObject({ claimed: 1, skipped: 1, sent: 0 });
+    // Bob's delivery is skipped; Cy's message finds no endpoint and queues nothing.
+    expect(await runDueWork(t.deps)).toMatchObject({
+      webhookMessages: 1,
+      webhooks: { claimed: 1, skipped: 1, sent: 0 },
+    });
     expect(receiver.received).toHaveLength(2);
   });
 });

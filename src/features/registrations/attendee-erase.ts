@@ -3,6 +3,7 @@ import { sqlBatch } from "../../db/batch.js";
 import { registrations } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { forgetWebhookData } from "../outbox/index.js";
+import { forgetWebhookMessages } from "../webhooks/index.js";
 import { promotionStatements } from "./engine.js";
 import { revokeAttendeeTokens } from "./tokens.js";
 
@@ -17,7 +18,8 @@ export const erasedEmail = (attendeeId: string) => `erased+${attendeeId}@invalid
  * registration rows stay, so attendance counts and capacity history stay true.
  *
  * No "cancelled" email is queued: the address it would go to is the one being erased; and the
- * webhook payloads about the person are emptied (outbox forgetWebhookData).
+ * webhook payloads about the person are emptied (outbox forgetWebhookData) and those not yet
+ * fanned out to endpoints deleted (webhooks forgetWebhookMessages).
  */
 export async function eraseAttendee(deps: Deps, attendeeId: string): Promise<void> {
   const { db } = deps;
@@ -43,6 +45,7 @@ export async function eraseAttendee(deps: Deps, attendeeId: string): Promise<voi
     sql`UPDATE registrations SET answers = '{}', join_key = NULL, updated_at = ${at} WHERE attendee_id = ${attendeeId}`,
     revokeAttendeeTokens(attendeeId, at),
     forgetWebhookData(sql`SELECT id FROM registrations WHERE attendee_id = ${attendeeId}`, now),
+    forgetWebhookMessages(sql`SELECT id FROM registrations WHERE attendee_id = ${attendeeId}`),
     sql`
       UPDATE attendees SET name = ${ERASED_NAME}, email = ${erasedEmail(attendeeId)}, erased_at = ${at}, updated_at = ${at},
              newsletter_state = NULL, newsletter_at = NULL, newsletter_source = NULL
