@@ -112,6 +112,11 @@ export interface Deps {
    * into a private network are refused; absent on Workers, which cannot resolve names.
    */
   resolveHost?: (host: string) => Promise<string[]>;
+  /**
+   * fetch for webhook sends (Node: one whose sockets connect only to public addresses, checked
+   * in the connection's own lookup: runtime/node-webhook-fetch.ts); absent: the global fetch.
+   */
+  webhookFetch?: typeof fetch;
   /** Queued delivery of the outbox (Workers); absent: the due work dispatches in-process (Node). */
   deliveryQueue?: DeliveryQueue;
   /** The peer address of a request as the runtime sees it (socket on Node, CF-Connecting-IP on Workers). */

@@ -15,6 +15,7 @@ import { httpMailer } from "../mail/http.js";
 import { smtpMailer } from "../mail/smtp.js";
 import { useNodeHashing } from "./node-hash.js";
 import { processInstance } from "./node-recover.js";
+import { pinnedWebhookFetch } from "./node-webhook-fetch.js";
 
 /** Opens (and for a local file, creates and migrates) the database named by the config. */
 export async function openNodeDb(config: Config): Promise<{ db: Db; close: () => void }> {
@@ -57,7 +58,20 @@ export async function buildNodeDeps(config: Config): Promise<Deps & { close: () 
     log: jsonLogger(config.LOG_LEVEL),
     clientAddress: (c) => getConnInfo(c).remote.address,
     instance: processInstance,
-    // Webhook URLs whose names resolve into a private network are refused (webhooks/address.ts).
-    resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+    ...nodeWebhookDeps(config),
   };
+}
+
+/**
+ * Webhook URLs whose names resolve into a private network are refused (webhooks/address.ts), and
+ * with WEBHOOK_ALLOW_PRIVATE off, sends connect only to the public addresses they checked.
+ */
+export function nodeWebhookDeps(
+  config: Pick<Config, "WEBHOOK_ALLOW_PRIVATE">,
+  resolveHost: (host: string) => Promise<string[]> = async (host) =>
+    (await lookup(host, { all: true })).map((a) => a.address),
+): Pick<Deps, "resolveHost" | "webhookFetch"> {
+  return config.WEBHOOK_ALLOW_PRIVATE
+    ? { resolveHost }
+    : { resolveHost, webhookFetch: pinnedWebhookFetch(resolveHost) };
 }

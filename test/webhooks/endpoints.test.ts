@@ -88,6 +88,8 @@ describe(`webhook endpoints (${engine})`, () => {
     for (const url of [
       "https://127.0.0.1/h",
       "https://localhost:8443/h",
+      "https://localhost./h",
+      "https://api.localhost./h",
       "https://api.localhost/h",
       "https://10.1.2.3/h",
       "https://172.20.0.1/h",

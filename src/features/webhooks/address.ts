@@ -60,7 +60,8 @@ export async function urlRefusal(
   if (url.protocol !== "https:" && !(allow && url.protocol === "http:")) return "must be an https:// URL";
   if (url.username || url.password) return "must not carry credentials";
   if (allow) return null;
-  const host = url.hostname.toLowerCase();
+  // A fully qualified name ("localhost.", "intranet.") is the same host as without its dot.
+  const host = url.hostname.toLowerCase().replace(/\.$/, "");
   if (host === "localhost" || host.endsWith(".localhost") || isPrivateAddress(host)) {
     return "must not point to a private, loopback or link-local address (WEBHOOK_ALLOW_PRIVATE)";
   }

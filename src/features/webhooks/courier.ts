@@ -75,7 +75,7 @@ async function send(deps: Deps, row: ClaimedRow): Promise<CourierResult> {
   let res: Response;
   let snippet: string;
   try {
-    res = await fetch(endpoint.url, {
+    res = await (deps.webhookFetch ?? fetch)(endpoint.url, {
       method: "POST",
       headers,
       body,
@@ -85,9 +85,13 @@ async function send(deps: Deps, row: ClaimedRow): Promise<CourierResult> {
     snippet = await bodySnippet(res);
   } catch (err) {
     const name = err instanceof Error ? err.name : "";
+    // fetch says only "fetch failed"; why (refused address, DNS, TLS, reset) is in its cause.
+    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
     return {
       error:
-        name === "TimeoutError" || name === "AbortError" ? `no answer within ${TIMEOUT_MS} ms` : String(err),
+        name === "TimeoutError" || name === "AbortError"
+          ? `no answer within ${TIMEOUT_MS} ms`
+          : `${String(err)}${cause}`,
     };
   }
   const at = deps.clock.now().getTime();
