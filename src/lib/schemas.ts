@@ -10,6 +10,7 @@ export const Slug = z
   .max(80);
 
 export const HttpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2000);
+export const HttpsUrl = z.url({ protocol: /^https$/, error: "must be an https URL" }).max(2000);
 
 export const IsoInstant = z.string().describe("UTC instant, ISO 8601 with Z");
 

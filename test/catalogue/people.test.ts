@@ -72,6 +72,10 @@ describe(`people (${engine})`, () => {
     const photo = await create({ name: "Anna", photoUrl: "javascript:alert(1)" });
     expect(photo.status).toBe(422);
     expect(fields(photo.body)).toEqual(["photoUrl"]);
+    // An http photo would be stored and never shown (mixed content, the pages' CSP): refused.
+    const plain = await create({ name: "Anna", photoUrl: "http://cdn.example.org/anna.jpg" });
+    expect(plain.status).toBe(422);
+    expect(plain.body.errors[0]).toMatchObject({ field: "photoUrl", message: "must be an https URL" });
     expect((await t.request("GET", "/api/v1/people")).body.data).toEqual([]);
     expect(await audit()).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { actorOf, requireScope } from "../../lib/access.js";
 import type { AppEnv } from "../../lib/http.js";
-import { HttpUrl, NoQuery, optionalText, Slug, SlugParam } from "../../lib/schemas.js";
+import { HttpsUrl, NoQuery, optionalText, Slug, SlugParam } from "../../lib/schemas.js";
 import { describe, validate } from "../../lib/validate.js";
 import { createPerson, deletePerson, getPerson, listPeople, personView, updatePerson } from "./service.js";
 
@@ -13,7 +13,9 @@ const personFields = {
   title: text(200),
   affiliation: text(200),
   bio: text(5000),
-  photoUrl: HttpUrl.nullish(),
+  // https only: pages show no other (an http image is mixed content and outside the CSP's
+  // img-src, web/photo.tsx), so an http photo would be stored and never seen.
+  photoUrl: HttpsUrl.nullish(),
 };
 const Name = z.string().trim().min(1).max(200);
 const PersonCreate = z.strictObject({ name: Name, slug: Slug.optional(), ...personFields });
