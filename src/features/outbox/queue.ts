@@ -12,7 +12,7 @@ import {
 } from "../../lib/budgets.js";
 import { sha256Hex } from "../../lib/tokens.js";
 import { closer, renderer } from "./dispatch-batch.js";
-import { claimDue, deliverHeld, SEND_MARGIN_MS } from "./dispatcher.js";
+import { claimDueIds, deliverHeld, SEND_MARGIN_MS } from "./dispatcher.js";
 import type { ClaimedRow, Courier, DispatchReport, MessageKinds } from "./kinds.js";
 
 /**
@@ -88,25 +88,24 @@ export async function queueDue(
     }
   };
   for (let n = 0; n < QUEUE_CLAIMS_PER_RUN; n++) {
-    const rows = await claimDue(deps, {
+    const { claimId, ids } = await claimDueIds(deps, {
       now: opts.now,
       limit: QUEUE_CLAIM_ROWS,
       leaseMs: QUEUE_LEASE_MS,
       channel: opts.channel ?? "email",
     });
     report.statements++;
-    report.claimed += rows.length;
-    for (let i = 0; i < rows.length; i += chunkRows) {
-      const part = rows.slice(i, i + chunkRows);
+    report.claimed += ids.length;
+    for (let i = 0; i < ids.length; i += chunkRows) {
       waiting.push({
-        claimId: part[0]!.claimId,
-        ids: part.map((r) => r.id),
+        claimId,
+        ids: ids.slice(i, i + chunkRows),
         ...(opts.channel ? { channel: opts.channel } : {}),
       });
     }
     // Queued at once, so the consumer starts on the first chunks while later ones are claimed.
     await flush();
-    if (rows.length < QUEUE_CLAIM_ROWS || !(opts.more?.() ?? true)) break;
+    if (ids.length < QUEUE_CLAIM_ROWS || !(opts.more?.() ?? true)) break;
   }
   return report;
 }
