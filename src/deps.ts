@@ -64,7 +64,7 @@ export class MailRejected extends Error {}
 
 /**
  * One unit of queued delivery: outbox rows claimed together (their claim id) and the ids of
- * those rows this unit sends, at most QUEUE_CHUNK_ROWS (outbox/queue.ts: two provider batches).
+ * those rows this unit sends, at most QUEUE_CHUNK_ROWS (outbox/queue.ts: four provider batches).
  * It carries no rendered mail: the consumer renders at send time and sends only rows still held
  * under `claimId`, so a redelivered unit whose rows were marked sent sends nothing.
  */

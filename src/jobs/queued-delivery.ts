@@ -33,11 +33,11 @@ function isChunk(body: unknown): body is DeliveryChunk {
 
 /**
  * The Worker's queue consumer: each message is one chunk of claimed outbox rows
- * (outbox/queue.ts deliverChunk), up to two provider batch requests. A chunk is acknowledged once its
+ * (outbox/queue.ts deliverChunk), up to four provider batch requests. A chunk is acknowledged once its
  * outcome is recorded in the outbox, and retried (same claim, same rows, same Idempotency-Key)
  * when the outcome is unknown or the database failed; after the queue's max_retries it goes to
  * the dead-letter queue, and its rows, still 'sending', are claimed again when their lease ends.
- * Each chunk is two subrequests at most (QUEUE_CHUNK_ROWS: two provider batches, sent one after
+ * Each chunk is four subrequests at most (QUEUE_CHUNK_ROWS: four provider batches, sent one after
  * the other) and 7 queries (src/lib/budgets.ts); CHUNKS_IN_FLIGHT at a time.
  */
 export async function deliverQueued(deps: Deps, messages: readonly QueuedMessage[]): Promise<DispatchReport> {

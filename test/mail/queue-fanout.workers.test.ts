@@ -97,7 +97,7 @@ describe("reminders fan out through the Worker's queue", () => {
     const cronMeter = await cron(queue.binding);
     // The cron fans out and claims, but sends nothing itself: the queue carries ids, not mail.
     expect(mail.accepted).toHaveLength(0);
-    // (Measured: 59 queries, 19 parameters at most, 10 sendBatches.) The meter sees every statement.
+    // (Measured: 54 queries, 19 parameters at most, 5 sendBatches.) The meter sees every statement.
     expect(cronMeter.queries).toBeLessThanOrEqual(INVOCATION_QUERY_SHARE);
     expect(cronMeter.maxParams).toBeGreaterThan(0);
     expect(queue.batches.length).toBeLessThanOrEqual(INVOCATION_SUBREQUEST_SHARE);
@@ -117,7 +117,7 @@ describe("reminders fan out through the Worker's queue", () => {
       const { result, meter, subrequests } = await consume(some, queue.binding);
       expect(result.retryMessages).toEqual([]);
       expect(result.explicitAcks).toHaveLength(some.length);
-      // One provider request per EMAIL_BATCH_MAX rows (two a full chunk) and 7 queries per chunk
+      // One provider request per EMAIL_BATCH_MAX rows (four a full chunk) and 7 queries per chunk
       // (the held rows; tokens, facts and event in one batch of 5; the mark), so a full batch
       // stays inside the invocation's shares.
       expect(subrequests).toBe(some.reduce((n, c) => n + Math.ceil(c.ids.length / EMAIL_BATCH_MAX), 0));
@@ -146,14 +146,14 @@ describe("reminders fan out through the Worker's queue", () => {
   it("retries a chunk the provider failed with the same rows and key, and sends it once when the provider recovers", async () => {
     await freshDb();
     const event = await publishedEventWithReminder("Provider down");
-    await seedConfirmed(env.DB, event.id, 250);
+    await seedConfirmed(env.DB, event.id, 450);
     await reminderDueNow(env.DB, event.id);
     let status = 503;
     mail = provider(() => status);
     const queue = keptQueue();
     await cron(queue.binding);
     const chunks = queue.batches.flat().map((m) => m.body);
-    expect(chunks.map((c) => c.ids.length)).toEqual([200, 50]);
+    expect(chunks.map((c) => c.ids.length)).toEqual([400, 50]);
 
     const failed = await consume(chunks, queue.binding);
     // Unknown outcome: nothing acknowledged, both chunks asked for again, the rows still held.
@@ -162,10 +162,10 @@ describe("reminders fan out through the Worker's queue", () => {
       "msg-0",
       "msg-1",
     ]);
-    expect(await outboxStatuses(event.id)).toEqual({ sending: 250 });
-    // A full chunk is two provider requests, each under its own key.
-    expect(mail.refused.map((r) => r.emails.length).sort((a, b) => a - b)).toEqual([50, 100, 100]);
-    expect(new Set(mail.refused.map((r) => r.idempotencyKey)).size).toBe(3);
+    expect(await outboxStatuses(event.id)).toEqual({ sending: 450 });
+    // A full chunk is four provider requests, each under its own key.
+    expect(mail.refused.map((r) => r.emails.length).sort((a, b) => a - b)).toEqual([50, 100, 100, 100, 100]);
+    expect(new Set(mail.refused.map((r) => r.idempotencyKey)).size).toBe(5);
 
     status = 200;
     const retried = await consume(chunks, queue.binding, 2);
@@ -175,9 +175,9 @@ describe("reminders fan out through the Worker's queue", () => {
       mail.refused.map((r) => r.idempotencyKey).sort(),
     );
     const recipients = mail.accepted.flatMap((r) => r.emails.map((e) => e.to[0]));
-    expect(new Set(recipients).size).toBe(250);
-    expect(recipients).toHaveLength(250);
-    expect(await outboxStatuses(event.id)).toEqual({ sent: 250 });
+    expect(new Set(recipients).size).toBe(450);
+    expect(recipients).toHaveLength(450);
+    expect(await outboxStatuses(event.id)).toEqual({ sent: 450 });
   }, 60_000);
 
   it("ends messages the provider refuses dead after the outbox's attempts, sending nothing", async () => {
