@@ -43,9 +43,9 @@ export const QUEUE_CLAIM_ROWS = 5 * QUEUE_CHUNK_ROWS;
 /** Webhook rows per chunk: 10 chunks an invocation (wrangler.toml) make 100 requests at most. */
 export const WEBHOOK_CHUNK_ROWS = 10;
 /**
- * Claims per due-work run, each one statement and one sendBatch (its five chunks): 50,000
- * messages a minute, a fifth of the run's query share and of its subrequest share, the rest
- * left for fan-out and housekeeping.
+ * Claims per due-work run, each one statement and one sendBatch (its five chunks): up to
+ * 200,000 messages a minute, a fifth of the run's query share and of its subrequest share, the
+ * rest left for fan-out and housekeeping.
  */
 export const QUEUE_CLAIMS_PER_RUN = Math.floor(
   Math.min(INVOCATION_QUERY_SHARE, INVOCATION_SUBREQUEST_SHARE) / 5,
