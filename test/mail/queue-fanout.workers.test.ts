@@ -123,6 +123,8 @@ describe("reminders fan out through the Worker's queue", () => {
       expect(subrequests).toBe(some.reduce((n, c) => n + Math.ceil(c.ids.length / EMAIL_BATCH_MAX), 0));
       expect(subrequests).toBeLessThanOrEqual(INVOCATION_SUBREQUEST_SHARE);
       expect(meter.queries).toBeLessThanOrEqual(7 * some.length);
+      // ...in 3 round trips per chunk: the held rows, one render batch, the mark.
+      expect(meter.roundTrips).toBeLessThanOrEqual(3 * some.length);
       expect(meter.queries).toBeLessThanOrEqual(INVOCATION_QUERY_SHARE);
     }
 
