@@ -320,7 +320,7 @@ const SMALL_ROWS: Benchmark<any>[] = [
     name: "reminders-queue",
     unit: "msgs/s",
     description:
-      "wrangler dev (local D1 and local Queues): the cron fans out a due reminder of 10,000 confirmed registrants and queues chunks of outbox ids; the queue consumer renders and sends each chunk in one batch request to the same local provider; timed from the scheduled event to the 10,000th distinct recipient",
+      "wrangler dev (local D1 and local Queues): the cron fans out a due reminder of 10,000 confirmed registrants and queues chunks of up to 400 outbox ids; the queue consumer renders each chunk and sends it in batch requests of 100 to the same local provider; timed from the scheduled event to the 10,000th distinct recipient",
     run: (ctx) => remindersQueue(ctx, 10_000),
     baselineName: "provider-baseline",
     target: 0.5,

@@ -12,7 +12,7 @@ import { reminderShape } from "./mail.js";
  * through `wrangler dev` (local D1, the local OUTBOX_QUEUE and its consumer) to a local HTTP
  * provider in Resend's format; `provider-baseline` feeds the same provider the same number of
  * reminder-shaped messages directly, in batches of EMAIL_BATCH_MAX, one request after another
- * (as the consumer sends a chunk).
+ * (as the consumer sends the batches of a chunk; it works on 4 chunks at once).
  */
 
 const KEY = "bench-provider-key";

@@ -64,9 +64,9 @@ export class MailRejected extends Error {}
 
 /**
  * One unit of queued delivery: outbox rows claimed together (their claim id) and the ids of
- * those rows this unit sends, at most EMAIL_BATCH_MAX. It carries no rendered mail: the consumer
- * renders at send time and sends only rows still held under `claimId`, so a redelivered unit
- * whose rows were marked sent sends nothing.
+ * those rows this unit sends, at most QUEUE_CHUNK_ROWS (outbox/queue.ts: four provider batches).
+ * It carries no rendered mail: the consumer renders at send time and sends only rows still held
+ * under `claimId`, so a redelivered unit whose rows were marked sent sends nothing.
  */
 export interface DeliveryChunk {
   claimId: string;

@@ -1,8 +1,8 @@
 import { messageKinds } from "../composition.js";
 import type { DeliveryChunk, Deps } from "../deps.js";
-import { type DispatchReport, deliverChunk } from "../features/outbox/index.js";
+import { type DispatchReport, deliverChunk, QUEUE_CHUNK_ROWS } from "../features/outbox/index.js";
 import { webhookCourier } from "../features/webhooks/index.js";
-import { EMAIL_BATCH_MAX, WORKER_MAX_OPEN_CONNECTIONS } from "../lib/budgets.js";
+import { WORKER_MAX_OPEN_CONNECTIONS } from "../lib/budgets.js";
 
 /** Chunks worked on at once in one invocation: below the connections a Worker may hold open. */
 export const CHUNKS_IN_FLIGHT = WORKER_MAX_OPEN_CONNECTIONS - 2;
@@ -25,7 +25,7 @@ function isChunk(body: unknown): body is DeliveryChunk {
     b !== null &&
     typeof b.claimId === "string" &&
     Array.isArray(b.ids) &&
-    b.ids.length <= EMAIL_BATCH_MAX &&
+    b.ids.length <= QUEUE_CHUNK_ROWS &&
     (b.channel === undefined || b.channel === "webhook") &&
     b.ids.every((id) => typeof id === "string")
   );
@@ -33,11 +33,12 @@ function isChunk(body: unknown): body is DeliveryChunk {
 
 /**
  * The Worker's queue consumer: each message is one chunk of claimed outbox rows
- * (outbox/queue.ts deliverChunk), one provider batch request. A chunk is acknowledged once its
+ * (outbox/queue.ts deliverChunk), up to four provider batch requests. A chunk is acknowledged once its
  * outcome is recorded in the outbox, and retried (same claim, same rows, same Idempotency-Key)
  * when the outcome is unknown or the database failed; after the queue's max_retries it goes to
  * the dead-letter queue, and its rows, still 'sending', are claimed again when their lease ends.
- * Each chunk is one subrequest and ~7 queries (src/lib/budgets.ts); CHUNKS_IN_FLIGHT at a time.
+ * Each chunk is four subrequests at most (QUEUE_CHUNK_ROWS: four provider batches, sent one after
+ * the other) and 7 queries (src/lib/budgets.ts); CHUNKS_IN_FLIGHT at a time.
  */
 export async function deliverQueued(deps: Deps, messages: readonly QueuedMessage[]): Promise<DispatchReport> {
   const total: DispatchReport = { claimed: 0, sent: 0, skipped: 0, failed: 0, dead: 0, released: 0 };

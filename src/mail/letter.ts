@@ -37,8 +37,20 @@ export function outgoing(
  * zones and a bare "12:00" is the classic mistake.
  */
 export function formatWhen(startsAt: Date, endsAt: Date, zone: string): { local: string; utc: string } {
-  return { local: formatRange(startsAt, endsAt, zone), utc: formatUtcRange(startsAt, endsAt) };
+  const key = `${startsAt.getTime()}/${endsAt.getTime()}/${zone}`;
+  let when = recentWhens.get(key);
+  if (!when) {
+    when = { local: formatRange(startsAt, endsAt, zone), utc: formatUtcRange(startsAt, endsAt) };
+    // A few events' times at once (the mail of one cron run or fan-out): luxon and Intl take
+    // milliseconds per call in workerd, every chunk of a queued fan-out asked again.
+    if (recentWhens.size >= RECENT_WHENS) recentWhens.clear();
+    recentWhens.set(key, when);
+  }
+  return { ...when };
 }
+
+const RECENT_WHENS = 64;
+const recentWhens = new Map<string, { local: string; utc: string }>();
 
 /** HTML-escapes text for element content and double- or single-quoted attributes. */
 export function esc(value: string): string {

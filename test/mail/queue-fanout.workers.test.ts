@@ -8,6 +8,7 @@ import {
 } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import type { DeliveryChunk } from "../../src/deps.js";
+import { QUEUE_CHUNK_ROWS } from "../../src/features/outbox/index.js";
 import {
   D1_MAX_BOUND_PARAMS,
   D1_MAX_QUERIES_PER_INVOCATION,
@@ -30,6 +31,9 @@ import {
   seedConfirmed,
   workerEnv,
 } from "../support/edge-queue.js";
+
+/** wrangler.toml's max_batch_size for convene-outbox: chunks per consumer invocation. */
+const MAX_BATCH_SIZE = 10;
 
 let mail: ReturnType<typeof provider> | undefined;
 afterEach(() => mail?.restore());
@@ -93,7 +97,7 @@ describe("reminders fan out through the Worker's queue", () => {
     const cronMeter = await cron(queue.binding);
     // The cron fans out and claims, but sends nothing itself: the queue carries ids, not mail.
     expect(mail.accepted).toHaveLength(0);
-    // (Measured: 87 queries, 16 parameters at most, 20 sendBatches.) The meter sees every statement.
+    // (Measured: 54 queries, 19 parameters at most, 5 sendBatches.) The meter sees every statement.
     expect(cronMeter.queries).toBeLessThanOrEqual(INVOCATION_QUERY_SHARE);
     expect(cronMeter.maxParams).toBeGreaterThan(0);
     expect(queue.batches.length).toBeLessThanOrEqual(INVOCATION_SUBREQUEST_SHARE);
@@ -104,16 +108,23 @@ describe("reminders fan out through the Worker's queue", () => {
       );
     }
     const chunks = queue.batches.flat().map((m) => m.body);
-    expect(chunks.every((c) => c.ids.length <= EMAIL_BATCH_MAX)).toBe(true);
+    expect(chunks.every((c) => c.ids.length <= QUEUE_CHUNK_ROWS)).toBe(true);
     expect(new Set(chunks.flatMap((c) => c.ids)).size).toBe(10_000);
 
-    // The consumer, 10 chunks an invocation as wrangler.toml's max_batch_size says.
-    for (let i = 0; i < chunks.length; i += 10) {
-      const { result, meter, subrequests } = await consume(chunks.slice(i, i + 10), queue.binding);
+    // The consumer, MAX_BATCH_SIZE chunks an invocation as wrangler.toml's max_batch_size says.
+    for (let i = 0; i < chunks.length; i += MAX_BATCH_SIZE) {
+      const some = chunks.slice(i, i + MAX_BATCH_SIZE);
+      const { result, meter, subrequests } = await consume(some, queue.binding);
       expect(result.retryMessages).toEqual([]);
-      expect(result.explicitAcks).toHaveLength(Math.min(10, chunks.length - i));
-      // One provider request per chunk; ~7 queries per chunk (measured: 70 for 10).
-      expect(subrequests).toBe(Math.min(10, chunks.length - i));
+      expect(result.explicitAcks).toHaveLength(some.length);
+      // One provider request per EMAIL_BATCH_MAX rows (four a full chunk) and 7 queries per chunk
+      // (the held rows; tokens, facts and event in one batch of 5; the mark), so a full batch
+      // stays inside the invocation's shares.
+      expect(subrequests).toBe(some.reduce((n, c) => n + Math.ceil(c.ids.length / EMAIL_BATCH_MAX), 0));
+      expect(subrequests).toBeLessThanOrEqual(INVOCATION_SUBREQUEST_SHARE);
+      expect(meter.queries).toBeLessThanOrEqual(7 * some.length);
+      // ...in 3 round trips per chunk: the held rows, one render batch, the mark.
+      expect(meter.roundTrips).toBeLessThanOrEqual(3 * some.length);
       expect(meter.queries).toBeLessThanOrEqual(INVOCATION_QUERY_SHARE);
     }
 
@@ -129,21 +140,22 @@ describe("reminders fan out through the Worker's queue", () => {
     expect(await outboxStatuses(event.id)).toEqual({ sent: 10_000 });
 
     // The queue delivers at least once: every chunk again sends nothing.
-    for (let i = 0; i < chunks.length; i += 10) await consume(chunks.slice(i, i + 10), queue.binding, 2);
+    for (let i = 0; i < chunks.length; i += MAX_BATCH_SIZE)
+      await consume(chunks.slice(i, i + MAX_BATCH_SIZE), queue.binding, 2);
     expect(mail.accepted.flatMap((r) => r.emails)).toHaveLength(10_000);
   }, 300_000);
 
   it("retries a chunk the provider failed with the same rows and key, and sends it once when the provider recovers", async () => {
     await freshDb();
     const event = await publishedEventWithReminder("Provider down");
-    await seedConfirmed(env.DB, event.id, 150);
+    await seedConfirmed(env.DB, event.id, 450);
     await reminderDueNow(env.DB, event.id);
     let status = 503;
     mail = provider(() => status);
     const queue = keptQueue();
     await cron(queue.binding);
     const chunks = queue.batches.flat().map((m) => m.body);
-    expect(chunks.map((c) => c.ids.length)).toEqual([100, 50]);
+    expect(chunks.map((c) => c.ids.length)).toEqual([400, 50]);
 
     const failed = await consume(chunks, queue.binding);
     // Unknown outcome: nothing acknowledged, both chunks asked for again, the rows still held.
@@ -152,7 +164,10 @@ describe("reminders fan out through the Worker's queue", () => {
       "msg-0",
       "msg-1",
     ]);
-    expect(await outboxStatuses(event.id)).toEqual({ sending: 150 });
+    expect(await outboxStatuses(event.id)).toEqual({ sending: 450 });
+    // A full chunk is four provider requests, each under its own key.
+    expect(mail.refused.map((r) => r.emails.length).sort((a, b) => a - b)).toEqual([50, 100, 100, 100, 100]);
+    expect(new Set(mail.refused.map((r) => r.idempotencyKey)).size).toBe(5);
 
     status = 200;
     const retried = await consume(chunks, queue.binding, 2);
@@ -162,9 +177,9 @@ describe("reminders fan out through the Worker's queue", () => {
       mail.refused.map((r) => r.idempotencyKey).sort(),
     );
     const recipients = mail.accepted.flatMap((r) => r.emails.map((e) => e.to[0]));
-    expect(new Set(recipients).size).toBe(150);
-    expect(recipients).toHaveLength(150);
-    expect(await outboxStatuses(event.id)).toEqual({ sent: 150 });
+    expect(new Set(recipients).size).toBe(450);
+    expect(recipients).toHaveLength(450);
+    expect(await outboxStatuses(event.id)).toEqual({ sent: 450 });
   }, 60_000);
 
   it("ends messages the provider refuses dead after the outbox's attempts, sending nothing", async () => {
@@ -265,7 +280,7 @@ describe("reminders fan out through the Worker's queue", () => {
     expect(result.explicitAcks).toHaveLength(1);
     expect(mail.accepted.flatMap((r) => r.emails)).toHaveLength(30);
     expect(await outboxStatuses(event.id)).toEqual({ pending: 10, sent: 30 });
-    // read, render (a batch of 4 and the event), one failure UPDATE, one mark UPDATE: no statement per row.
+    // read, render (one batch of 5: tokens, facts, event), one failure UPDATE, one mark UPDATE: no statement per row.
     expect(meter.queries).toBeLessThan(15);
   }, 60_000);
 });

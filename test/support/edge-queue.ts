@@ -15,29 +15,43 @@ import worker from "../../src/worker.js";
 
 /** env.DB, metered: statements prepared (each is one query), their bound parameters and sizes. */
 export function meteredD1(db: D1Database) {
-  const meter = { queries: 0, maxParams: 0, maxBytes: 0, widest: "" };
+  // roundTrips: calls that go to the database, a batch counting once (each of its statements
+  // counts as a query).
+  const meter = { queries: 0, roundTrips: 0, maxParams: 0, maxBytes: 0, widest: "" };
+  const EXECUTES = new Set<PropertyKey>(["all", "run", "first", "raw"]);
+  const RAW = Symbol("statement");
+  const metered = (statement: D1PreparedStatement, query: string): D1PreparedStatement =>
+    new Proxy(statement, {
+      get(s, p) {
+        if (p === RAW) return s;
+        if (p === "bind") {
+          return (...values: unknown[]) => {
+            if (values.length > meter.maxParams) {
+              meter.maxParams = values.length;
+              meter.widest = query.slice(0, 200);
+            }
+            return metered(s.bind(...values), query);
+          };
+        }
+        if (EXECUTES.has(p)) meter.roundTrips++;
+        const v = Reflect.get(s, p, s);
+        return typeof v === "function" ? v.bind(s) : v;
+      },
+    });
   const binding = new Proxy(db, {
     get(target, prop) {
       if (prop === "prepare") {
         return (query: string) => {
           meter.queries++;
           meter.maxBytes = Math.max(meter.maxBytes, new TextEncoder().encode(query).length);
-          const statement = target.prepare(query);
-          return new Proxy(statement, {
-            get(s, p) {
-              if (p === "bind") {
-                return (...values: unknown[]) => {
-                  if (values.length > meter.maxParams) {
-                    meter.maxParams = values.length;
-                    meter.widest = query.slice(0, 200);
-                  }
-                  return s.bind(...values);
-                };
-              }
-              const v = Reflect.get(s, p, s);
-              return typeof v === "function" ? v.bind(s) : v;
-            },
-          });
+          return metered(target.prepare(query), query);
+        };
+      }
+      if (prop === "batch") {
+        return (statements: D1PreparedStatement[]) => {
+          meter.roundTrips++;
+          // The real statements behind the meter's proxies (D1 checks what it is given).
+          return target.batch(statements.map((st) => (st as { [RAW]?: D1PreparedStatement })[RAW] ?? st));
         };
       }
       const v = Reflect.get(target, prop, target);

@@ -34,6 +34,8 @@ export {
   type EventRow,
   type EventStatus,
   type EventWithRelations,
+  eventDocs,
+  eventFromDoc,
   findEvent,
   findEventWithRelations,
   listEvents,

@@ -1,6 +1,8 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { sqlAll } from "../../db/batch.js";
 import type { Db } from "../../db/client.js";
+import type { Deps } from "../../deps.js";
+import type { Channel } from "./enqueue.js";
 
 /**
  * Claims of processes that died. A claim id may end in `@<claimant>` (Deps.instance); a
@@ -32,4 +34,42 @@ export async function releaseClaims(db: Db, dead: string[], now: Date): Promise<
         RETURNING id`,
   );
   return rows.length;
+}
+
+/**
+ * The one claim statement (dispatcher.ts claimDue, claimDueIds): due rows of a channel taken
+ * under a new claim id with a lease of `leaseMs`, returning `returning`.
+ */
+export function claimStatement(
+  deps: Pick<Deps, "tokens" | "clock" | "instance">,
+  opts: { now: Date; limit: number; leaseMs: number; channel?: Channel },
+  returning: SQL,
+) {
+  const channel = opts.channel ?? "email";
+  const at = opts.now.getTime();
+  // The claimant after '@' (claims.ts): whose claims these are, if this process dies.
+  const claimId = deps.instance ? `${deps.tokens.id("clm")}@${deps.instance}` : deps.tokens.id("clm");
+  // `now` decides what is due; the lease runs from the clock, in case `now` is a run's start.
+  const until = Math.max(at, deps.clock.now().getTime()) + opts.leaseMs;
+  // Each kind of claimable row is read in the order of the outbox_due index (status,
+  // next_attempt_at, rowid), so a claim stops after `limit` index entries, however many rows
+  // are due (a fan-out queues thousands at one instant): one OR over both kinds, or a tie-break
+  // on the text id, made SQLite sort every due row at every claim. Ties go by rowid, in the
+  // order the rows were queued.
+  const statement = sql`UPDATE outbox SET status = 'sending', claim_id = ${claimId}, claimed_until = ${until}, attempts = attempts + 1
+        WHERE id IN (
+          SELECT id FROM (
+            SELECT * FROM (
+              SELECT id, next_attempt_at AS due, rowid AS seq FROM outbox
+              WHERE status = 'pending' AND next_attempt_at <= ${at} AND channel = ${channel}
+              ORDER BY next_attempt_at, rowid LIMIT ${opts.limit})
+            UNION ALL
+            SELECT * FROM (
+              SELECT id, next_attempt_at AS due, rowid AS seq FROM outbox
+              WHERE status = 'sending' AND claimed_until < ${at} AND channel = ${channel}
+              ORDER BY next_attempt_at, rowid LIMIT ${opts.limit}))
+          ORDER BY due, seq
+          LIMIT ${opts.limit})
+        RETURNING ${returning}`;
+  return { claimId, until, statement };
 }

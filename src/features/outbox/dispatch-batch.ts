@@ -26,11 +26,11 @@ const MARK_CHUNK = 100;
 
 /**
  * Renders row `index` of a claim. A row whose kind renders many at once is rendered with the
- * next RENDER_CHUNK - 1 rows of the same kind not rendered yet, in one renderMany call; the
+ * next `together` - 1 rows of the same kind not rendered yet, in one renderMany call; the
  * others wait for their result, so each chunk is rendered just before its first send, and no
  * earlier. Rows of other kinds are rendered one by one, right before their send.
  */
-export function renderer(deps: Deps, kinds: MessageKinds, rows: ClaimedRow[]) {
+export function renderer(deps: Deps, kinds: MessageKinds, rows: ClaimedRow[], together = RENDER_CHUNK) {
   // undefined: not rendered yet; a promise: rendered with its chunk; null: handed out (dropped,
   // so a large claim does not keep every message it sent).
   const scheduled: (Promise<Rendered> | null | undefined)[] = new Array(rows.length);
@@ -41,7 +41,7 @@ export function renderer(deps: Deps, kinds: MessageKinds, rows: ClaimedRow[]) {
     if (!kind || !renderMany) return kinds.render(deps, row);
     if (scheduled[index] === undefined) {
       const chunk: number[] = [];
-      for (let j = index; j < rows.length && chunk.length < RENDER_CHUNK; j++) {
+      for (let j = index; j < rows.length && chunk.length < together; j++) {
         if (kinds.kindOf(rows[j]!.template) === kind && scheduled[j] === undefined) chunk.push(j);
       }
       const all = Promise.all(
@@ -80,11 +80,11 @@ export interface Closed {
 }
 
 /**
- * Marks rows as closed ('sent', or 'sent' with "skipped: ..."), MARK_CHUNK at a time: one UPDATE
+ * Marks rows as closed ('sent', or 'sent' with "skipped: ..."), `together` (MARK_CHUNK) at a time: one UPDATE
  * for the chunk, conditional on the claim id per row, with each row's own time and reason.
  * The report counts a row once it is marked (or, lease lost, found taken over).
  */
-export function closer(deps: Deps, report: DispatchReport) {
+export function closer(deps: Deps, report: DispatchReport, together = MARK_CHUNK) {
   let waiting: Closed[] = [];
   const flush = async () => {
     const chunk = waiting;
@@ -124,7 +124,7 @@ export function closer(deps: Deps, report: DispatchReport) {
   return {
     async add(closed: Closed) {
       waiting.push(closed);
-      if (waiting.length >= MARK_CHUNK) await flush();
+      if (waiting.length >= together) await flush();
     },
     flush,
   };

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { sqlAll } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
+import { claimStatement } from "./claims.js";
 import { closer, renderer } from "./dispatch-batch.js";
 import type { Channel } from "./enqueue.js";
 import type { ClaimedRow, Courier, DispatchReport, MessageKinds, Rendered } from "./kinds.js";
@@ -52,40 +53,19 @@ export function backoffMs(attempts: number): number {
   return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
 }
 
+type ClaimOptions = { now: Date; limit: number; leaseMs?: number; channel?: Channel };
+
 /** Claims up to `limit` due email rows for this caller: pending and due, or 'sending' with an expired lease. */
 export async function claimDue(
   deps: Pick<Deps, "db" | "tokens" | "clock" | "instance">,
-  opts: { now: Date; limit: number; leaseMs?: number; channel?: Channel },
+  opts: ClaimOptions,
 ): Promise<ClaimedRow[]> {
-  const channel = opts.channel ?? "email";
-  const at = opts.now.getTime();
-  // The claimant after '@' (claims.ts): whose claims these are, if this process dies.
-  const claimId = deps.instance ? `${deps.tokens.id("clm")}@${deps.instance}` : deps.tokens.id("clm");
-  // `now` decides what is due; the lease runs from the clock, in case `now` is a run's start.
-  const until = Math.max(at, deps.clock.now().getTime()) + (opts.leaseMs ?? LEASE_MS);
-  // Each kind of claimable row is read in the order of the outbox_due index (status,
-  // next_attempt_at, rowid), so a claim stops after `limit` index entries, however many rows
-  // are due (a fan-out queues thousands at one instant): one OR over both kinds, or a tie-break
-  // on the text id, made SQLite sort every due row at every claim. Ties go by rowid, in the
-  // order the rows were queued.
-  const rows = await sqlAll<Record<string, unknown>>(
-    deps.db,
-    sql`UPDATE outbox SET status = 'sending', claim_id = ${claimId}, claimed_until = ${until}, attempts = attempts + 1
-        WHERE id IN (
-          SELECT id FROM (
-            SELECT * FROM (
-              SELECT id, next_attempt_at AS due, rowid AS seq FROM outbox
-              WHERE status = 'pending' AND next_attempt_at <= ${at} AND channel = ${channel}
-              ORDER BY next_attempt_at, rowid LIMIT ${opts.limit})
-            UNION ALL
-            SELECT * FROM (
-              SELECT id, next_attempt_at AS due, rowid AS seq FROM outbox
-              WHERE status = 'sending' AND claimed_until < ${at} AND channel = ${channel}
-              ORDER BY next_attempt_at, rowid LIMIT ${opts.limit}))
-          ORDER BY due, seq
-          LIMIT ${opts.limit})
-        RETURNING id, dedupe_key, template, params, attempts, created_at`,
+  const { claimId, until, statement } = claimStatement(
+    deps,
+    { ...opts, leaseMs: opts.leaseMs ?? LEASE_MS },
+    sql`id, dedupe_key, template, params, attempts, created_at`,
   );
+  const rows = await sqlAll<Record<string, unknown>>(deps.db, statement);
   return rows.map((r) => ({
     id: String(r.id),
     dedupeKey: String(r.dedupe_key),
@@ -96,6 +76,24 @@ export async function claimDue(
     claimId,
     claimedUntil: until,
   }));
+}
+
+/**
+ * claimDue for a caller that hands the claimed rows on by id (the queue: its consumer reads the
+ * rows again under the claim): the same claim, returning only the ids, a tenth of the rows'
+ * bytes to carry back from the database.
+ */
+export async function claimDueIds(
+  deps: Pick<Deps, "db" | "tokens" | "clock" | "instance">,
+  opts: ClaimOptions,
+): Promise<{ claimId: string; ids: string[] }> {
+  const { claimId, statement } = claimStatement(
+    deps,
+    { ...opts, leaseMs: opts.leaseMs ?? LEASE_MS },
+    sql`id`,
+  );
+  const rows = await sqlAll<{ id: string }>(deps.db, statement);
+  return { claimId, ids: rows.map((r) => String(r.id)) };
 }
 
 /**

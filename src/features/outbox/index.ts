@@ -24,6 +24,7 @@ export {
 export {
   type ChunkOutcome,
   deliverChunk,
+  QUEUE_CHUNK_ROWS,
   QUEUE_CLAIM_ROWS,
   QUEUE_CLAIMS_PER_RUN,
   QUEUE_LEASE_MS,

@@ -110,6 +110,14 @@ export class MessageKinds {
  * of one row carries the same id, so a re-send after a crash is recognisably the same message.
  */
 export async function messageIdFor(dedupeKey: string, publicUrl: Config["PUBLIC_URL"]): Promise<string> {
-  const host = new URL(publicUrl).hostname || "localhost";
-  return `<${(await sha256Hex(dedupeKey)).slice(0, 32)}@${host}>`;
+  return `<${(await sha256Hex(dedupeKey)).slice(0, 32)}@${hostOf(publicUrl)}>`;
+}
+
+// The host of the last public URL seen: parsing a URL per message was a tenth of rendering a
+// queued chunk of reminders in workerd's profile, and the URL is the same for every message.
+let lastHost: { url: string; host: string } | undefined;
+function hostOf(publicUrl: string): string {
+  if (lastHost?.url !== publicUrl)
+    lastHost = { url: publicUrl, host: new URL(publicUrl).hostname || "localhost" };
+  return lastHost.host;
 }

@@ -12,7 +12,7 @@ import {
 } from "../../lib/budgets.js";
 import { sha256Hex } from "../../lib/tokens.js";
 import { closer, renderer } from "./dispatch-batch.js";
-import { claimDue, deliverHeld, SEND_MARGIN_MS } from "./dispatcher.js";
+import { claimDueIds, deliverHeld, SEND_MARGIN_MS } from "./dispatcher.js";
 import type { ClaimedRow, Courier, DispatchReport, MessageKinds } from "./kinds.js";
 
 /**
@@ -29,14 +29,24 @@ import type { ClaimedRow, Courier, DispatchReport, MessageKinds } from "./kinds.
 
 /** Longer than in-process (LEASE_MS): the lease also covers the time a chunk waits in the queue and its retries. */
 export const QUEUE_LEASE_MS = 30 * 60_000;
-/** Rows claimed by one statement: five chunks of one provider batch each. */
-export const QUEUE_CLAIM_ROWS = 5 * EMAIL_BATCH_MAX;
+/**
+ * Email rows per chunk: four provider batches. A chunk's D1 work is three round trips (the held
+ * rows; tokens, facts and events in one batch; the mark) whatever its size, and in a queued
+ * fan-out that fixed cost outweighed the rows themselves (10,000 reminders: the workers test
+ * 4.0 s in chunks of 100, 2.9 s of 200; `wrangler dev` ~3.3 s of 200, 2.9-3.4 s of 400, no
+ * better at 800, where the first send comes later and 13 chunks leave lanes idle). Each batch
+ * is still one request with its own Idempotency-Key, sent one after the other: a chunk holds one
+ * connection.
+ */
+export const QUEUE_CHUNK_ROWS = 4 * EMAIL_BATCH_MAX;
+/** Rows claimed by one statement: five chunks. */
+export const QUEUE_CLAIM_ROWS = 5 * QUEUE_CHUNK_ROWS;
 /** Webhook rows per chunk: 10 chunks an invocation (wrangler.toml) make 100 requests at most. */
 export const WEBHOOK_CHUNK_ROWS = 10;
 /**
- * Claims per due-work run, each one statement and one sendBatch (its five chunks): 50,000
- * messages a minute, a fifth of the run's query share and of its subrequest share, the rest
- * left for fan-out and housekeeping.
+ * Claims per due-work run, each one statement and one sendBatch (its five chunks): up to
+ * 200,000 messages a minute, a fifth of the run's query share and of its subrequest share, the
+ * rest left for fan-out and housekeeping.
  */
 export const QUEUE_CLAIMS_PER_RUN = Math.floor(
   Math.min(INVOCATION_QUERY_SHARE, INVOCATION_SUBREQUEST_SHARE) / 5,
@@ -59,7 +69,7 @@ export async function queueDue(
 ): Promise<QueueReport> {
   // A webhook is one request to its receiver (up to the courier's timeout), so its chunks are
   // small: a consumer invocation of max_batch_size chunks stays far inside its subrequests.
-  const chunkRows = opts.channel ? WEBHOOK_CHUNK_ROWS : EMAIL_BATCH_MAX;
+  const chunkRows = opts.channel ? WEBHOOK_CHUNK_ROWS : QUEUE_CHUNK_ROWS;
   const report: QueueReport = { claimed: 0, chunks: 0, sendBatches: 0, statements: 0 };
   let waiting: DeliveryChunk[] = [];
   const flush = async () => {
@@ -81,25 +91,24 @@ export async function queueDue(
     }
   };
   for (let n = 0; n < QUEUE_CLAIMS_PER_RUN; n++) {
-    const rows = await claimDue(deps, {
+    const { claimId, ids } = await claimDueIds(deps, {
       now: opts.now,
       limit: QUEUE_CLAIM_ROWS,
       leaseMs: QUEUE_LEASE_MS,
       channel: opts.channel ?? "email",
     });
     report.statements++;
-    report.claimed += rows.length;
-    for (let i = 0; i < rows.length; i += chunkRows) {
-      const part = rows.slice(i, i + chunkRows);
+    report.claimed += ids.length;
+    for (let i = 0; i < ids.length; i += chunkRows) {
       waiting.push({
-        claimId: part[0]!.claimId,
-        ids: part.map((r) => r.id),
+        claimId,
+        ids: ids.slice(i, i + chunkRows),
         ...(opts.channel ? { channel: opts.channel } : {}),
       });
     }
     // Queued at once, so the consumer starts on the first chunks while later ones are claimed.
     await flush();
-    if (rows.length < QUEUE_CLAIM_ROWS || !(opts.more?.() ?? true)) break;
+    if (ids.length < QUEUE_CLAIM_ROWS || !(opts.more?.() ?? true)) break;
   }
   return report;
 }
@@ -119,8 +128,8 @@ export type ChunkOutcome = { retry: false; report: DispatchReport } | { retry: t
 
 /**
  * The consumer's work on one chunk: the rows still held under its claim are rendered now
- * (re-checked: a cancelled registration is skipped), sent in ONE batch request, and marked sent
- * while held. A refusal by the provider (nothing sent) counts an attempt and backs off as
+ * (re-checked: a cancelled registration is skipped) in one go, sent in batch requests of
+ * EMAIL_BATCH_MAX (four for a full chunk), and marked sent while held, in one statement. A refusal by the provider (nothing sent) counts an attempt and backs off as
  * in-process; an unknown outcome (timeout, 5xx) keeps the claim and asks for the chunk again.
  */
 export async function deliverChunk(
@@ -134,7 +143,7 @@ export async function deliverChunk(
     deps.db,
     sql`SELECT id, dedupe_key, template, params, attempts, claimed_until, created_at FROM outbox
         WHERE claim_id = ${chunk.claimId} AND status = 'sending'
-          AND id IN (SELECT value FROM json_each(${JSON.stringify(chunk.ids.slice(0, EMAIL_BATCH_MAX))}))
+          AND id IN (SELECT value FROM json_each(${JSON.stringify(chunk.ids.slice(0, QUEUE_CHUNK_ROWS))}))
         ORDER BY rowid`,
   );
   const rows: ClaimedRow[] = held.map((r) => ({
@@ -156,8 +165,9 @@ export async function deliverChunk(
     return { retry: false, report };
   }
   const at = deps.clock.now().getTime();
-  const render = renderer(deps, kinds, rows);
-  const closing = closer(deps, report);
+  // The chunk is rendered in one go and marked in one statement.
+  const render = renderer(deps, kinds, rows, QUEUE_CHUNK_ROWS);
+  const closing = closer(deps, report, QUEUE_CHUNK_ROWS);
   const sending: { row: ClaimedRow; message: MailMessage }[] = [];
   const broken: { row: ClaimedRow; error: string }[] = [];
   for (const [i, row] of rows.entries()) {
@@ -183,11 +193,16 @@ export async function deliverChunk(
   for (const [error, list] of byError) await fail(deps, chunk.claimId, list, error, at, report);
   // The provider's batch endpoint takes no attachments (Resend: "attachments are not supported"
   // in a batch), so an invitation (its .ics) goes alone to the single endpoint under its own
-  // Idempotency-Key; the rest go as one batch. Each request's outcome is its rows' own.
-  const plain = sending.filter((s) => !s.message.calendar && !s.message.attachments?.length);
+  // Idempotency-Key; the rest go in batches of EMAIL_BATCH_MAX, each under its own key (a hash
+  // of its rows' dedupe keys, so a retry of the same rows posts the same key). Each request's
+  // outcome is its rows' own.
+  const alone = (s: (typeof sending)[number]) => Boolean(s.message.calendar || s.message.attachments?.length);
+  const plain = sending.filter((s) => !alone(s));
   const groups = [
-    ...(plain.length ? [plain] : []),
-    ...sending.filter((s) => !plain.includes(s)).map((s) => [s]),
+    ...Array.from({ length: Math.ceil(plain.length / EMAIL_BATCH_MAX) }, (_, k) =>
+      plain.slice(k * EMAIL_BATCH_MAX, (k + 1) * EMAIL_BATCH_MAX),
+    ),
+    ...sending.filter(alone).map((s) => [s]),
   ];
   let unknown: string | undefined;
   for (const group of groups) {

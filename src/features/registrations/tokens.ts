@@ -49,7 +49,7 @@ export function messageTokenStatements(
     sql`INSERT INTO access_tokens (hash, kind, registration_id, created_at)
         SELECT json_extract(q.value, '$.unsub'), 'unsubscribe', r.id, ${now} FROM ${q} WHERE ${live}`,
     sql`UPDATE registrations SET join_key = lower(hex(randomblob(16)))
-        WHERE join_key IS NULL AND id IN (SELECT json_extract(value, '$.reg') FROM json_each(${JSON.stringify(list)}))`,
+        WHERE join_key IS NULL AND id IN (SELECT value FROM json_each(${JSON.stringify(list.map((m) => m.reg))}))`,
   ];
 }
 

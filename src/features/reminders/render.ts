@@ -1,12 +1,13 @@
 import { type SQL, sql } from "drizzle-orm";
 import { sqlBatch } from "../../db/batch.js";
 import { mintToken } from "../../lib/tokens.js";
+import type { Content } from "../../mail/letter.js";
 import { outgoing } from "../../mail/letter.js";
 import { type CalendarLinks, calendarLinks } from "../calendar/index.js";
-import { type EventWithRelations, eventValue, findEventWithRelations } from "../events/index.js";
+import { type EventWithRelations, eventDocs, eventFromDoc, eventValue } from "../events/index.js";
 import type { MessageKind, RenderDeps, Rendered, RenderItem } from "../outbox/index.js";
 import { joinPath, messageTokenStatements, recipients } from "../registrations/index.js";
-import { composeRecordingNotice, composeReminder } from "./content.js";
+import { recordingNoticeComposer, reminderComposer } from "./content.js";
 import { sendableUntil } from "./fanout.js";
 
 interface Facts {
@@ -52,10 +53,11 @@ async function renderReminderMessage(
  * reminders it claimed (a fan-out puts thousands of them in the outbox at once). Per message
  * the work is the same: two tokens minted (hashes stored, conditional on the registration still
  * being live), the facts read after those writes, the same checks, the same content. Per LIST it
- * is one atomic batch of three statements over a JSON list (json_each: one bound parameter
- * whatever the length, as D1 allows at most 100 a statement) instead of one batch per message,
- * and one read of each event (with speakers and briefs) instead of one per message: the event
- * is read after the facts, as before, so it is at least as new as they are.
+ * is one atomic batch over a JSON list (json_each: one bound parameter whatever the length, as
+ * D1 allows at most 100 a statement) instead of one batch per message: the tokens, the facts,
+ * then each event of the list (with speakers and briefs), read after the facts so that it is at
+ * least as new as they are, in the same round trip. What the messages share is composed once
+ * per list (sharedParts).
  *
  * Returns one result per input, in order: a message, a skip, or the Error that rendering that
  * row would have thrown (bad params), which the caller records as that row's failure.
@@ -93,32 +95,32 @@ async function renderReminderMessages(
   if (list.length === 0) return out;
 
   // `q` is the list, one row per message; tokens are minted only for a registration still
-  // confirmed whose attendee is not erased.
-  const [, , , factRows] = await sqlBatch(deps.db, [
+  // confirmed whose attendee is not erased. The events of the list (usually one, with speakers
+  // and briefs) are read last in the same batch, so they are at least as new as the facts.
+  // The reads need no token hashes: a third of the text to carry and parse, per statement.
+  const listed = JSON.stringify(list.map(({ i, reg, rem, rec }) => ({ i, reg, rem, rec })));
+  const [, , , factRows, eventRows] = await sqlBatch(deps.db, [
     ...messageTokenStatements(list, now, "confirmed"),
     sql`SELECT json_extract(q.value, '$.i') AS i, r.status, r.confirmed_at, r.reminders_opt_out, r.email, r.name,
                r.erased_at, r.event_id, ${eventValue(sql`r.event_id`, "status")} AS event_status,
                m.due_at AS plan_due_at, m.status AS plan_status, m.kind AS plan_kind,
                ${joinPath("r", sql`json_extract(q.value, '$.rec')`)} AS join_path,
                ${recordingPublished(sql`r.event_id`)} AS has_recording
-        FROM json_each(${JSON.stringify(list)}) q JOIN ${recipients} r ON r.id = json_extract(q.value, '$.reg')
+        FROM json_each(${listed}) q JOIN ${recipients} r ON r.id = json_extract(q.value, '$.reg')
              LEFT JOIN reminders m ON m.id = json_extract(q.value, '$.rem')`,
+    eventDocs(
+      sql`SELECT r.event_id FROM json_each(${listed}) q JOIN ${recipients} r ON r.id = json_extract(q.value, '$.reg')`,
+    ),
   ]);
   const facts = new Map<number, Facts>();
   for (const f of (factRows ?? []) as unknown as Facts[]) facts.set(Number(f.i), f);
+  const events = new Map<string, Loaded>();
+  for (const { doc } of (eventRows ?? []) as unknown as { doc: string }[]) {
+    const found = eventFromDoc(doc);
+    events.set(found.row.id, { found, links: calendarLinks(found.row, deps.config) });
+  }
 
-  // One read per event of the list (usually one event for the whole list).
-  const events = new Map<string, Promise<{ found: EventWithRelations; links: CalendarLinks } | undefined>>();
-  const eventOf = (id: string) => {
-    let e = events.get(id);
-    if (!e) {
-      e = findEventWithRelations(deps.db, id).then((found) =>
-        found ? { found, links: calendarLinks(found.row, deps.config) } : undefined,
-      );
-      events.set(id, e);
-    }
-    return e;
-  };
+  const shared = sharedParts(deps, now);
 
   for (const { i } of list) {
     const { row, messageId } = items[i]!;
@@ -167,46 +169,89 @@ async function renderReminderMessages(
       skip("no published recording any more");
       continue;
     }
-    const event = await eventOf(f.event_id);
+    const event = events.get(f.event_id);
     if (!event) {
       skip("event no longer exists");
       continue;
     }
-    const { found, links } = event;
-    const ev = found.row;
+    const ev = event.found.row;
     const offsetIso = String(row.params.offset);
-    if (!recording && now >= sendableUntil({ kind: "before_start", offsetIso }, ev)) {
+    if (!recording && now >= shared.lastMoment(ev, offsetIso)) {
       skip("the event had started before the reminder could be sent");
       continue;
     }
     const manageUrl = `${PUBLIC_URL}/r/${manage.token}`;
     const unsubscribeUrl = `${PUBLIC_URL}/r/${minted[i]!.unsub.token}/unsubscribe`;
-    const base = { orgName: deps.config.ORG_NAME, name: f.name, manageUrl, unsubscribeUrl };
-    const content = recording
-      ? composeRecordingNotice({
-          ...base,
-          event: ev,
-          watchUrl: `${PUBLIC_URL}/archive/${encodeURIComponent(ev.slug)}`,
-          briefs: found.rel.briefs.map((b) => ({
-            title: b.title,
-            url: b.url ?? `${PUBLIC_URL}/briefs/${encodeURIComponent(b.slug)}`,
-          })),
-        })
-      : composeReminder({
-          ...base,
-          offsetIso,
-          dueAt: Number(dueAt),
-          now,
-          event: { ...ev, url: `${PUBLIC_URL}/events/${encodeURIComponent(ev.slug)}` },
-          joinUrl: f.join_path ? `${PUBLIC_URL}${f.join_path}` : null,
-          icsUrl: links.ics,
-          googleUrl: links.google,
-        });
+    const content = shared.composer(
+      recording,
+      event,
+      offsetIso,
+      Number(dueAt),
+    )({
+      name: f.name,
+      joinUrl: f.join_path ? `${PUBLIC_URL}${f.join_path}` : null,
+      manageUrl,
+      unsubscribeUrl,
+    });
     out[i] = {
       message: { ...outgoing(deps.config, f.email, content, unsubscribeUrl, row.dedupeKey), messageId },
     };
   }
   return out;
+}
+
+type Person = { name: string; joinUrl: string | null; manageUrl: string; unsubscribeUrl: string };
+type Loaded = { found: EventWithRelations; links: CalendarLinks };
+
+/**
+ * What the messages of one list share, worked out once per list instead of once per message:
+ * a composer per reminder (the event's time in words, its links: most of a message's rendering
+ * time otherwise) and the last moment of each reminder (luxon's zone arithmetic cost more per
+ * message than composing it).
+ */
+function sharedParts(deps: RenderDeps, now: number) {
+  const { PUBLIC_URL } = deps.config;
+  const composers = new Map<string, (p: Person) => Content>();
+  const limits = new Map<string, number>();
+  return {
+    composer(recording: boolean, { found, links }: Loaded, offsetIso: string, dueAt: number) {
+      const ev = found.row;
+      const key = recording ? `rec|${ev.id}` : `rem|${ev.id}|${offsetIso}|${dueAt}`;
+      let compose = composers.get(key);
+      if (!compose) {
+        const base = { orgName: deps.config.ORG_NAME, event: ev };
+        compose = recording
+          ? recordingNoticeComposer({
+              ...base,
+              watchUrl: `${PUBLIC_URL}/archive/${encodeURIComponent(ev.slug)}`,
+              briefs: found.rel.briefs.map((b) => ({
+                title: b.title,
+                url: b.url ?? `${PUBLIC_URL}/briefs/${encodeURIComponent(b.slug)}`,
+              })),
+            })
+          : reminderComposer({
+              ...base,
+              offsetIso,
+              dueAt,
+              now,
+              event: { ...ev, url: `${PUBLIC_URL}/events/${encodeURIComponent(ev.slug)}` },
+              icsUrl: links.ics,
+              googleUrl: links.google,
+            });
+        composers.set(key, compose);
+      }
+      return compose;
+    },
+    lastMoment(ev: EventWithRelations["row"], offsetIso: string) {
+      const key = `${ev.id}|${offsetIso}`;
+      let until = limits.get(key);
+      if (until === undefined) {
+        until = sendableUntil({ kind: "before_start", offsetIso }, ev);
+        limits.set(key, until);
+      }
+      return until;
+    },
+  };
 }
 
 /** Reminders before an event and the notice that its recording is out: rendered many at a time. */
