@@ -1,7 +1,14 @@
 import { messageKinds } from "../composition.js";
-import type { Deps } from "../deps.js";
+import type { DeliveryQueue, Deps } from "../deps.js";
 import { pruneRateLimits } from "../features/limits/index.js";
-import { type DispatchReport, dispatchOutbox, type QueueReport, queueDue } from "../features/outbox/index.js";
+import {
+  type DispatchReport,
+  dispatchOutbox,
+  QUEUE_CLAIM_ROWS,
+  QUEUE_CLAIMS_PER_RUN,
+  type QueueReport,
+  queueDue,
+} from "../features/outbox/index.js";
 import { type FanoutReport, fanOutDueReminders, repairMissingPlans } from "../features/reminders/index.js";
 import { expandWebhookMessages, webhookCourier } from "../features/webhooks/index.js";
 
@@ -66,7 +73,11 @@ export interface DueWorkReport {
 export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Promise<DueWorkReport> {
   const started = performance.now();
   const plansRepaired = await repairMissingPlans(deps, now);
-  const reminders = await fanOutDueReminders(deps, now);
+  const { deliveryQueue } = deps;
+  // The run's share of queue claims (outbox/queue.ts), for the claims during and after fan-out.
+  const claims = { left: QUEUE_CLAIMS_PER_RUN };
+  const early = deliveryQueue ? queueDuringFanOut(deps, deliveryQueue, now, claims) : undefined;
+  const reminders = await fanOutDueReminders(deps, now, { afterPage: early?.afterPage });
   // One dispatch that claims BATCH after BATCH while the previous one came back full and the
   // budget lasts; it claims the next as the last row of the current one starts, so the sends in
   // flight do not drain at every claim (dispatcher.ts).
@@ -77,13 +88,13 @@ export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Prom
   let batches = 0;
   let queued: QueueReport | undefined;
   let webhookMessages = 0;
-  const { deliveryQueue } = deps;
   if (withinBudget()) {
     webhookMessages = await expandWebhookMessages(deps, now);
     batches = 1;
     [outbox, webhooks] = await Promise.all([
       deliveryQueue
-        ? queueDue(deps, deliveryQueue, { now, more: withinBudget }).then((q) => {
+        ? queueDue(deps, deliveryQueue, { now, more: withinBudget, claims }).then((late) => {
+            const q = sumReports([...(early?.reports ?? []), late]);
             queued = q;
             batches = q.sendBatches;
             return { ...none, claimed: q.claimed };
@@ -125,3 +136,36 @@ export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Prom
     rateLimitsDeleted,
   };
 }
+
+/**
+ * The Worker's fan-out hook: every QUEUE_CLAIM_ROWS rows a fan-out queues, claim what is due and
+ * hand it to the delivery queue, then yield, so consumers start sending while a large fan-out
+ * goes on instead of after it (bench reminders-queue: the first send came ~0.7 s after the cron
+ * for 10,000 reminders). The claims are the same as after the fan-out, from the run's share.
+ */
+function queueDuringFanOut(deps: Deps, queue: DeliveryQueue, now: Date, claims: { left: number }) {
+  const reports: QueueReport[] = [];
+  let unqueued = 0;
+  return {
+    reports,
+    afterPage: async (walked: number) => {
+      unqueued += walked;
+      if (unqueued < QUEUE_CLAIM_ROWS) return;
+      unqueued = 0;
+      reports.push(await queueDue(deps, queue, { now, claims }));
+      // A turn of the event loop: the runtime hands the queued chunks to a consumer now.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    },
+  };
+}
+
+const sumReports = (reports: QueueReport[]): QueueReport =>
+  reports.reduce(
+    (a, r) => ({
+      claimed: a.claimed + r.claimed,
+      chunks: a.chunks + r.chunks,
+      sendBatches: a.sendBatches + r.sendBatches,
+      statements: a.statements + r.statements,
+    }),
+    { claimed: 0, chunks: 0, sendBatches: 0, statements: 0 },
+  );

@@ -19,8 +19,11 @@ export function startScheduler(deps: Deps, intervalSeconds: number): Scheduler {
   let stopped = false;
 
   const tick = () => {
+    // A fan-out that the run's budget stopped mid-way (reminders/fanout.ts) goes on at once.
+    let again = false;
     running = runDueWork(deps)
       .then((r) => {
+        again = r.reminders.paused > 0;
         if (
           r.outbox.claimed ||
           r.webhooks.claimed ||
@@ -36,7 +39,7 @@ export function startScheduler(deps: Deps, intervalSeconds: number): Scheduler {
       })
       .finally(() => {
         running = undefined;
-        if (!stopped) schedule(intervalSeconds * 1000);
+        if (!stopped) schedule(again ? 0 : intervalSeconds * 1000);
       });
   };
   const schedule = (ms: number) => {

@@ -45,10 +45,14 @@ export const cryptoTokens: TokenGenerator = {
 /** A SHA-256 implementation returning lower-case hex. */
 export type Sha256 = (value: string) => string | Promise<string>;
 
+/** Byte -> two hex digits, once: per-byte toString(16).padStart was most of a Worker's hashing. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+const encoder = new TextEncoder();
+
 const webCryptoSha256: Sha256 = async (value) => {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(value)));
   let out = "";
-  for (const b of new Uint8Array(digest)) out += b.toString(16).padStart(2, "0");
+  for (let i = 0; i < digest.length; i++) out += HEX[digest[i]!];
   return out;
 };
 

@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import { expect } from "vitest";
+import { sqlBatch } from "../../src/db/batch.js";
 import { runDueWork } from "../../src/jobs/due-work.js";
 import { createTestApp, type TestApp } from "./app.js";
 import { makeEvent } from "./events.js";
@@ -33,3 +35,17 @@ export const plan = async (t: TestApp, key: string, slug: string) => {
   expect(res.status).toBe(200);
   return res.body as { reminders: any[]; optedOut: number; offsets: string[] };
 };
+
+/** `n` confirmed registrants of an event, written in two statements (too many for the API). */
+export async function registrants(t: TestApp, eventId: string, n: number, prefix: string) {
+  const at = Date.parse("2026-02-01T12:00:00Z");
+  await sqlBatch(t.db, [
+    sql`WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${n})
+        INSERT INTO attendees (id, email, name, created_at, updated_at)
+        SELECT printf('att_${sql.raw(prefix)}_%06d', i), printf('${sql.raw(prefix)}-%d@example.org', i), 'Attendee', ${at}, ${at} FROM k`,
+    sql`WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${n})
+        INSERT INTO registrations (id, event_id, attendee_id, status, answers, consent_at, created_at, updated_at, confirmed_at)
+        SELECT printf('reg_${sql.raw(prefix)}_%06d', i), ${eventId}, printf('att_${sql.raw(prefix)}_%06d', i), 'confirmed', '{}',
+               ${at}, ${at}, ${at}, ${at} FROM k`,
+  ]);
+}

@@ -61,12 +61,17 @@ export interface QueueReport {
   statements: number;
 }
 
-/** Claims what is due and queues it in chunks, until nothing is due, the run's share is used or `more()` says stop. */
+/**
+ * Claims what is due and queues it in chunks, until nothing is due, the run's share is used or
+ * `more()` says stop. `claims` is the run's share, shared by every call of one run (the Worker's
+ * due work calls this while a fan-out goes on, then once more after it).
+ */
 export async function queueDue(
   deps: Deps,
   queue: DeliveryQueue,
-  opts: { now: Date; more?: () => boolean; channel?: "webhook" },
+  opts: { now: Date; more?: () => boolean; channel?: "webhook"; claims?: { left: number } },
 ): Promise<QueueReport> {
+  const claims = opts.claims ?? { left: QUEUE_CLAIMS_PER_RUN };
   // A webhook is one request to its receiver (up to the courier's timeout), so its chunks are
   // small: a consumer invocation of max_batch_size chunks stays far inside its subrequests.
   const chunkRows = opts.channel ? WEBHOOK_CHUNK_ROWS : QUEUE_CHUNK_ROWS;
@@ -90,7 +95,8 @@ export async function queueDue(
       report.chunks += group.length;
     }
   };
-  for (let n = 0; n < QUEUE_CLAIMS_PER_RUN; n++) {
+  while (claims.left > 0) {
+    claims.left--;
     const { claimId, ids } = await claimDueIds(deps, {
       now: opts.now,
       limit: QUEUE_CLAIM_ROWS,

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { sqlAll, sqlBatch } from "../../db/batch.js";
 import type { Deps } from "../../deps.js";
+import { INVOCATION_QUERY_SHARE } from "../../lib/budgets.js";
 import { eventHasStatus, eventValue, findEvent, leadMs } from "../events/index.js";
 import { enqueue } from "../outbox/index.js";
 import { reminderAudience } from "../registrations/index.js";
@@ -15,6 +16,13 @@ import { reminderAudience } from "../registrations/index.js";
  */
 export const REMINDER_LEASE_MS = 10 * 60_000;
 export const FANOUT_BATCH = 500;
+/**
+ * Pages (one round trip, two D1 queries each) a run may fan out: a quarter of a Worker
+ * invocation's query share (src/lib/budgets.ts), 31,000 registrants. A reminder the budget stops
+ * mid-way is handed back with its cursor (status 'scheduled', no claim), so the next run goes on
+ * from there at once rather than after its lease; the Node scheduler runs again at once then.
+ */
+export const FANOUT_PAGES_PER_RUN = Math.floor(INVOCATION_QUERY_SHARE / 4 / 2);
 /**
  * The "starting now" note (PT0S) is due at the start itself, so it always goes out a little after
  * it (the cron ticks once a minute). It counts as on time up to this long after the start; every
@@ -34,6 +42,8 @@ export interface ClaimedReminder {
 
 export interface FanoutReport {
   claimed: number;
+  /** Handed back unfinished, the run's page budget used: the next run goes on with them. */
+  paused: number;
   /** Registrants walked (messages queued, less any a previous run had queued already). */
   queued: number;
   done: number;
@@ -81,13 +91,24 @@ export async function claimDueReminders(
   }));
 }
 
+/**
+ * What a run gives fan-out: pages it may still walk (shared by every reminder of the run), and
+ * what to do after each page (the Worker queues what is due meanwhile, so sending starts while
+ * a large fan-out goes on: jobs/due-work.ts).
+ */
+export interface FanoutRun {
+  pages: { left: number };
+  afterPage?: (walked: number) => Promise<void>;
+}
+
 /** Fans out one claimed reminder: skipped if its last moment passed, else queued in batches. */
 export async function fanOut(
   deps: Pick<Deps, "db" | "clock">,
   r: ClaimedReminder,
   now: Date,
   counted: { queued: number } = { queued: 0 },
-): Promise<"done" | "skipped" | "lost"> {
+  run: FanoutRun = { pages: { left: Number.POSITIVE_INFINITY } },
+): Promise<"done" | "skipped" | "lost" | "paused"> {
   const { db } = deps;
   const mine = sql`id = ${r.id} AND claim_id = ${r.claimId}`;
   const event = await findEvent(db, r.eventId);
@@ -119,6 +140,16 @@ export async function fanOut(
   // at `now`) sends them, instead of the next tick.
   for (;;) {
     const at = Math.max(now.getTime(), deps.clock.now().getTime());
+    if (run.pages.left <= 0) {
+      // Handed back as it stands: the cursor stays, so the next claim goes on from there.
+      const released = await sqlAll(
+        db,
+        sql`UPDATE reminders SET status = 'scheduled', claim_id = NULL, claimed_until = NULL, updated_at = ${at}
+            WHERE ${mine} RETURNING id`,
+      );
+      return released.length ? "paused" : "lost";
+    }
+    run.pages.left--;
     // The page is the next FANOUT_BATCH registrants after the cursor, bounded by its last id, in
     // the statements themselves: one round trip a page (on D1 each one is a network hop). The
     // INSERT and the UPDATE read the same page (one batch, and queuing changes no registration).
@@ -143,6 +174,7 @@ export async function fanOut(
     if (walked === 0) break;
     cursor = String(step.cursor);
     counted.queued += walked;
+    await run.afterPage?.(walked);
     if (walked < FANOUT_BATCH) break;
   }
   const at = Math.max(now.getTime(), deps.clock.now().getTime());
@@ -154,19 +186,24 @@ export async function fanOut(
   return marked.length ? "done" : "lost";
 }
 
-/** Claims every due reminder (a bounded number per call) and fans each out. */
+/**
+ * Claims every due reminder (a bounded number per call) and fans each out, within the run's
+ * page budget (FANOUT_PAGES_PER_RUN unless given); what the budget leaves is handed back.
+ */
 export async function fanOutDueReminders(
   deps: Pick<Deps, "db" | "tokens" | "clock" | "log">,
   now: Date,
-  limit = 20,
+  opts: { limit?: number; pages?: number; afterPage?: FanoutRun["afterPage"] } = {},
 ): Promise<FanoutReport> {
-  const report: FanoutReport = { claimed: 0, queued: 0, done: 0, skipped: 0 };
-  const claimed = await claimDueReminders(deps, now, limit);
+  const report: FanoutReport = { claimed: 0, paused: 0, queued: 0, done: 0, skipped: 0 };
+  const claimed = await claimDueReminders(deps, now, opts.limit ?? 20);
   report.claimed = claimed.length;
+  const run: FanoutRun = { pages: { left: opts.pages ?? FANOUT_PAGES_PER_RUN }, afterPage: opts.afterPage };
   for (const r of claimed) {
-    const outcome = await fanOut(deps, r, now, report);
+    const outcome = await fanOut(deps, r, now, report, run);
     if (outcome === "done") report.done++;
     else if (outcome === "skipped") report.skipped++;
+    else if (outcome === "paused") report.paused++;
     else deps.log("warn", "reminder claim lost during fan-out", { id: r.id });
   }
   return report;
