@@ -179,14 +179,16 @@ export async function remindersQueue(ctx: BenchContext, n: number): Promise<Meas
     });
     await api(`/api/v1/events/${event.slug}/publish`);
     const at = Date.now() - 61_000;
-    // n registrants in two statements (a recursive CTE), then the reminder due a second ago.
+    // n registrants in two statements (a recursive CTE), each with its join key as a registration
+    // made through the API has (engine.ts), then the reminder due a second ago.
     await worker.execute(
       `WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${n})
        INSERT INTO attendees (id, email, name, created_at, updated_at)
        SELECT printf('att_q_%06d', i), printf('queue-%d@example.org', i), printf('Attendee %d', i), ${at}, ${at} FROM k;
        WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${n})
-       INSERT INTO registrations (id, event_id, attendee_id, status, answers, consent_at, created_at, updated_at, confirmed_at)
-       SELECT printf('reg_q_%06d', i), '${event.id}', printf('att_q_%06d', i), 'confirmed', '{}', ${at}, ${at}, ${at}, ${at} FROM k;
+       INSERT INTO registrations (id, event_id, attendee_id, status, answers, consent_at, created_at, updated_at, confirmed_at, join_key)
+       SELECT printf('reg_q_%06d', i), '${event.id}', printf('att_q_%06d', i), 'confirmed', '{}', ${at}, ${at}, ${at}, ${at},
+              lower(hex(randomblob(16))) FROM k;
        UPDATE reminders SET due_at = ${Date.now() - 1000} WHERE event_id = '${event.id}';`,
     );
     p.reset();
