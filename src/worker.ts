@@ -3,7 +3,7 @@ import { createApp } from "./app.js";
 import { type Config, parseConfig } from "./config.js";
 import { type Db, d1Db, libsqlDb } from "./db/client.js";
 import type { DeliveryChunk, DeliveryQueue, Deps, Mailer } from "./deps.js";
-import { runDueWork } from "./jobs/due-work.js";
+import { logDueWork, runDueWork } from "./jobs/due-work.js";
 import { deliverQueued } from "./jobs/queued-delivery.js";
 import { systemClock } from "./lib/clock.js";
 import { jsonLogger } from "./lib/log.js";
@@ -78,15 +78,7 @@ export default {
     ctx.waitUntil(
       runDueWork(deps).then(
         (r) => {
-          if (
-            r.outbox.claimed ||
-            r.webhooks.claimed ||
-            r.webhookMessages ||
-            r.reminders.claimed ||
-            r.plansRepaired ||
-            r.rateLimitsDeleted
-          )
-            deps.log("info", "due work", { ...r });
+          logDueWork(deps, r);
         },
         (err: unknown) => {
           deps.log("error", "due work failed", { error: err instanceof Error ? err.message : String(err) });

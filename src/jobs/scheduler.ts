@@ -1,5 +1,5 @@
 import type { Deps } from "../deps.js";
-import { runDueWork } from "./due-work.js";
+import { logDueWork, runDueWork } from "./due-work.js";
 
 export interface Scheduler {
   /** Stops the timer and waits for a run in progress to finish. */
@@ -24,15 +24,7 @@ export function startScheduler(deps: Deps, intervalSeconds: number): Scheduler {
     running = runDueWork(deps)
       .then((r) => {
         again = r.reminders.paused > 0;
-        if (
-          r.outbox.claimed ||
-          r.webhooks.claimed ||
-          r.webhookMessages ||
-          r.reminders.claimed ||
-          r.plansRepaired ||
-          r.rateLimitsDeleted
-        )
-          deps.log("info", "due work", { ...r });
+        logDueWork(deps, r);
       })
       .catch((err: unknown) => {
         deps.log("error", "due work failed", { error: err instanceof Error ? err.message : String(err) });

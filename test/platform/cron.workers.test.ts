@@ -12,7 +12,7 @@ import { systemClock } from "../../src/lib/clock.js";
 import { cryptoTokens } from "../../src/lib/tokens.js";
 import worker from "../../src/worker.js";
 import { freshDb } from "../support/db.d1.js";
-import { workerCall } from "../support/worker-call.js";
+import { publishedWithRegistrant } from "../support/worker-call.js";
 
 describe("the Worker's Cron Trigger", () => {
   it("runs the same due work: a due reminder fans out into the outbox and is attempted", async () => {
@@ -22,28 +22,13 @@ describe("the Worker's Cron Trigger", () => {
       scopes: ["admin"],
     });
     const startsAt = new Date(Date.now() + 2 * 3_600_000).toISOString().replace(/\.\d+Z$/, "Z");
-    const created = await workerCall(
-      "POST",
-      "/api/v1/events",
-      {
-        title: "Edge reminder",
-        startsAt,
-        timeZone: "Europe/Kyiv",
-        reminders: ["PT1H"],
-        joinUrl: "https://zoom.example.com/j/1",
-      },
-      key,
-    );
-    expect(created.status).toBe(201);
-    expect(
-      (await workerCall("POST", `/api/v1/events/${created.body.slug}/publish`, undefined, key)).status,
-    ).toBe(200);
-    const reg = await workerCall("POST", `/api/v1/events/${created.body.slug}/registrations`, {
-      name: "Olena",
-      email: "olena@example.org",
-      consent: true,
+    await publishedWithRegistrant(key, {
+      title: "Edge reminder",
+      startsAt,
+      timeZone: "Europe/Kyiv",
+      reminders: ["PT1H"],
+      joinUrl: "https://zoom.example.com/j/1",
     });
-    expect(reg.status).toBe(202);
     // The Worker reads the system clock, so instead of waiting an hour, move the reminder's moment
     // to a second ago and the registration to a minute before that.
     await sqlAll(db, sql`UPDATE reminders SET due_at = ${Date.now() - 1000} WHERE offset_iso = 'PT1H'`);

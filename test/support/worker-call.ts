@@ -1,4 +1,5 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { expect } from "vitest";
 import worker from "../../src/worker.js";
 
 /**
@@ -28,4 +29,22 @@ export async function workerCall(
   );
   await waitOnExecutionContext(ctx);
   return { status: res.status, body: (await res.json()) as any };
+}
+
+/**
+ * Through the Worker: creates `event` (POST /api/v1/events), publishes it and registers Olena,
+ * each answer checked. Returns the event's slug.
+ */
+export async function publishedWithRegistrant(key: string, event: Record<string, unknown>): Promise<string> {
+  const created = await workerCall("POST", "/api/v1/events", event, key);
+  expect(created.status).toBe(201);
+  const slug = created.body.slug as string;
+  expect((await workerCall("POST", `/api/v1/events/${slug}/publish`, undefined, key)).status).toBe(200);
+  const reg = await workerCall("POST", `/api/v1/events/${slug}/registrations`, {
+    name: "Olena",
+    email: "olena@example.org",
+    consent: true,
+  });
+  expect(reg.status).toBe(202);
+  return slug;
 }

@@ -14,7 +14,7 @@ import { cryptoTokens } from "../../src/lib/tokens.js";
 import worker from "../../src/worker.js";
 import { freshDb } from "../support/db.d1.js";
 import { keptQueue } from "../support/edge-queue.js";
-import { workerCall } from "../support/worker-call.js";
+import { publishedWithRegistrant, workerCall } from "../support/worker-call.js";
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -80,27 +80,12 @@ async function endpointAndRegistration() {
     );
     expect(endpoint.status).toBe(201);
     const startsAt = new Date(Date.now() + 48 * 3_600_000).toISOString().replace(/\.\d+Z$/, "Z");
-    const created = await workerCall(
-      "POST",
-      "/api/v1/events",
-      { title: "Edge webhooks", startsAt, timeZone: "Europe/Kyiv" },
-      key,
-    );
-    expect(
-      (await workerCall("POST", `/api/v1/events/${created.body.slug}/publish`, undefined, key)).status,
-    ).toBe(200);
-    const reg = await workerCall("POST", `/api/v1/events/${created.body.slug}/registrations`, {
-      name: "Olena",
-      email: "olena@example.org",
-      consent: true,
+    const slug = await publishedWithRegistrant(key, {
+      title: "Edge webhooks",
+      startsAt,
+      timeZone: "Europe/Kyiv",
     });
-    expect(reg.status).toBe(202);
-
-    return {
-      key,
-      endpoint: endpoint.body as { id: string; secret: string },
-      slug: created.body.slug as string,
-    };
+    return { key, endpoint: endpoint.body as { id: string; secret: string }, slug };
   }
 }
 
