@@ -5,7 +5,7 @@ import { bareInsert } from "./bare-insert.js";
 import { calendarFeed } from "./calendar.js";
 import { nodemailerBaseline, reminderDelivery } from "./mail.js";
 import { alternate, ROUNDS, sliced } from "./paired.js";
-import { providerBaseline, remindersQueue } from "./queue.js";
+import { providerBaseline, QUEUE_ROUNDS, remindersQueue } from "./queue.js";
 import { scaleRows } from "./scale.js";
 import { webhookEndpoints } from "./webhooks.js";
 
@@ -319,8 +319,7 @@ const SMALL_ROWS: Benchmark<any>[] = [
   define({
     name: "reminders-queue",
     unit: "msgs/s",
-    description:
-      "wrangler dev (local D1 and local Queues): the cron fans out a due reminder of 10,000 confirmed registrants and queues chunks of up to 400 outbox ids; the queue consumer renders each chunk and sends it in batch requests of 100 to the same local provider; timed from the scheduled event to the 10,000th distinct recipient",
+    description: `wrangler dev (local D1 and local Queues): the cron fans out a due reminder of 10,000 confirmed registrants and queues chunks of up to 400 outbox ids; the queue consumer renders each chunk and sends it in batch requests of 100 to the same local provider; timed from the scheduled event to the 10,000th distinct recipient; ${QUEUE_ROUNDS} rounds on one wrangler dev, each beside a provider-baseline run (bench/paired.ts); ratio: the median of the rounds' ratios`,
     run: (ctx) => remindersQueue(ctx, 10_000),
     baselineName: "provider-baseline",
     target: 0.5,

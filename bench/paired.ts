@@ -37,7 +37,7 @@ function combine(slices: Measurement[]): Measurement {
 }
 
 /**
- * Runs `base` and `variant` (each one slice) ROUNDS times in alternation, each round changing
+ * Runs `base` and `variant` (each one slice) `rounds` times in alternation, each round changing
  * which goes first so neither always follows the other's load. Returns the variant's combined
  * measurement with the base as its paired baseline (value / median ratio).
  */
@@ -45,10 +45,11 @@ export async function alternate(
   base: () => Promise<Measurement>,
   variant: () => Promise<Measurement>,
   baseLabel = "baselineReqPerS",
+  rounds = ROUNDS,
 ): Promise<Measurement> {
   const baseSlices: Measurement[] = [];
   const variantSlices: Measurement[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < rounds; i++) {
     for (const which of i % 2 === 0 ? [0, 1] : [1, 0]) {
       if (which === 0) baseSlices.push(await base());
       else variantSlices.push(await variant());

@@ -70,7 +70,14 @@ export interface LocalWorker {
 export async function startLocalWorker(vars: Record<string, string> = {}): Promise<LocalWorker> {
   const dir = await mkdtemp(join(tmpdir(), "convene-worker-"));
   const persist = ["--persist-to", join(dir, "state")];
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" };
+  // VSCODE_INSPECTOR_OPTIONS turns off wrangler's devtools relay (wrangler 4.86 ProxyController
+  // `inspectorEnabled`, as in VS Code's debug terminal). The relay enables the runtime's Network
+  // domain and posts every event, one per D1 query, queue send and fetch, to the wrangler process
+  // as a debug-log request whatever the log level: in a 10,000-reminder run, ~1,000 requests and
+  // ~2.5 s of CPU in wrangler and its proxy workerd, on this two-core machine, during a 3 s run.
+  // No deployment has it, and the Worker's own logs still reach wrangler's output (workerd's
+  // structured logs), so the suite and the bench leave it out.
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", VSCODE_INSPECTOR_OPTIONS: "{}" };
   const wrangler = (args: string[]) => wranglerCommand(args, env, 150_000);
   let dev: ChildProcess | undefined;
   let sink: Awaited<ReturnType<typeof startMailSink>> | undefined;
