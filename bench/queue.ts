@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { EMAIL_BATCH_MAX } from "../src/lib/budgets.js";
 import { cryptoTokens } from "../src/lib/tokens.js";
 import { httpMailer } from "../src/mail/http.js";
-import { type LocalWorker, startLocalWorker } from "../test/support/local-worker.js";
+import { type LocalWorker, seedDueReminder, startLocalWorker } from "../test/support/local-worker.js";
 import type { BenchContext, Measurement } from "./benchmarks.js";
 import { reminderShape } from "./mail.js";
 import { alternate } from "./paired.js";
@@ -213,19 +213,7 @@ async function reminderRound(
     joinUrl: "https://zoom.example.com/j/1",
   });
   await api(`/api/v1/events/${event.slug}/publish`);
-  const at = Date.now() - 61_000;
-  // n registrants in two statements (a recursive CTE), each with its join key as a registration
-  // made through the API has (engine.ts), then the reminder due a second ago.
-  await worker.execute(
-    `WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${n})
-     INSERT INTO attendees (id, email, name, created_at, updated_at)
-     SELECT printf('att_q${round}_%06d', i), printf('queue-${round}-%d@example.org', i), printf('Attendee %d', i), ${at}, ${at} FROM k;
-     WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${n})
-     INSERT INTO registrations (id, event_id, attendee_id, status, answers, consent_at, created_at, updated_at, confirmed_at, join_key)
-     SELECT printf('reg_q${round}_%06d', i), '${event.id}', printf('att_q${round}_%06d', i), 'confirmed', '{}', ${at}, ${at}, ${at}, ${at},
-            lower(hex(randomblob(16))) FROM k;
-     UPDATE reminders SET due_at = ${Date.now() - 1000} WHERE event_id = '${event.id}';`,
-  );
+  await seedDueReminder(worker, event.id, n, String(round));
   p.reset();
   const started = performance.now();
   const cron = await call(`${base}/__scheduled?cron=*+*+*+*+*`);
