@@ -107,6 +107,15 @@ const ConfigSchema = z.object({
     .describe(
       "Webhook endpoints may be http:// URLs on private, loopback or link-local addresses (development only)",
     ),
+  WEBHOOK_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(30)
+    .describe(
+      "Days a closed webhook delivery (sent or dead) stays in its endpoint's deliveries list and can be replayed; the due work deletes older ones",
+    ),
   SCHEDULER_INTERVAL_SECONDS: z.coerce
     .number()
     .int()

@@ -10,7 +10,7 @@ import {
   queueDue,
 } from "../features/outbox/index.js";
 import { type FanoutReport, fanOutDueReminders, repairMissingPlans } from "../features/reminders/index.js";
-import { expandWebhookMessages, webhookCourier } from "../features/webhooks/index.js";
+import { expandWebhookMessages, pruneWebhookDeliveries, webhookCourier } from "../features/webhooks/index.js";
 
 /**
  * Outbox rows claimed at a time (was 50). Sending a fan-out of thousands of reminders, small
@@ -49,6 +49,8 @@ export interface DueWorkReport {
   batches: number;
   plansRepaired: number;
   rateLimitsDeleted: number;
+  /** Closed webhook deliveries past WEBHOOK_RETENTION_DAYS, deleted (webhooks/retention.ts). */
+  webhookDeliveriesDeleted: number;
 }
 
 /**
@@ -65,7 +67,8 @@ export interface DueWorkReport {
  *    where the runtime gives a delivery queue (Workers), mail is claimed and queued in chunks
  *    that the queue's consumer sends (outbox/queue.ts), so a cron invocation stays within its
  *    query and subrequest budgets (src/lib/budgets.ts) however large the fan-out;
- * 5. drop rate-limit counters older than an hour.
+ * 5. drop rate-limit counters older than an hour, and webhook deliveries closed before
+ *    WEBHOOK_RETENTION_DAYS.
  *
  * Safe to run in several places at once: reminder and outbox claims are atomic, fan-out is
  * deduplicated by key, and the delete is idempotent.
@@ -125,6 +128,7 @@ export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Prom
     ]);
   }
   const rateLimitsDeleted = await pruneRateLimits(deps, now);
+  const webhookDeliveriesDeleted = await pruneWebhookDeliveries(deps, now);
   return {
     reminders,
     outbox,
@@ -134,6 +138,7 @@ export async function runDueWork(deps: Deps, now: Date = deps.clock.now()): Prom
     batches,
     plansRepaired,
     rateLimitsDeleted,
+    webhookDeliveriesDeleted,
   };
 }
 
@@ -180,6 +185,7 @@ export function logDueWork(deps: Pick<Deps, "log">, r: DueWorkReport): void {
     r.webhookMessages ||
     r.reminders.claimed ||
     r.plansRepaired ||
-    r.rateLimitsDeleted;
+    r.rateLimitsDeleted ||
+    r.webhookDeliveriesDeleted;
   if (did) deps.log("info", "due work", { ...r });
 }

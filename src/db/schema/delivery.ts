@@ -37,6 +37,12 @@ export const outbox = sqliteTable(
     index("outbox_due").on(t.status, t.nextAttemptAt),
     // Partial for the same reason: confirmations and invitations have no reminder.
     index("outbox_reminder").on(t.reminderId, t.status).where(sql`${t.reminderId} IS NOT NULL`),
+    // Closed webhook deliveries by age, for their retention (webhooks/retention.ts). Partial: a
+    // row enters it only when its delivery closes, so no email row and no registration's commit
+    // ever writes to it.
+    index("outbox_webhook_closed")
+      .on(t.createdAt)
+      .where(sql`${t.channel} = 'webhook' AND ${t.status} IN ('sent', 'dead')`),
     // No index on event_id or registration_id: no query looks messages up by them, and each
     // index cost every group commit of registrations ~2 more pages (migration 0010).
   ],

@@ -9,7 +9,15 @@ export { claimants, releaseClaims } from "./claims.js";
 export { type ClaimedRow, claimDue, type DispatchReport, dispatchOutbox, LEASE_MS } from "./dispatcher.js";
 export { type Channel, enqueue, enqueueFixed } from "./enqueue.js";
 export { queuedLater, queuedOtherThan, reminderDeliveryCounts } from "./fragments.js";
-export { copyMessage, forgetWebhookData, type KeyedMessage, messagesUnder, messageUnder } from "./keyed.js";
+export {
+  closedWebhooks,
+  copyMessage,
+  forgetWebhookData,
+  type KeyedMessage,
+  messagesUnder,
+  messageUnder,
+  pruneClosedWebhooks,
+} from "./keyed.js";
 export {
   type Courier,
   type CourierResult,

@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import { sqlAll } from "../../db/batch.js";
 import type { Db } from "../../db/client.js";
 import { outbox } from "../../db/schema.js";
 import { invalidField } from "../../lib/problem.js";
@@ -84,4 +85,29 @@ export function forgetWebhookData(registrationIds: SQL, at: Date): SQL {
       sent_at = CASE WHEN status = 'pending' THEN ${at.getTime()} ELSE sent_at END,
       last_error = CASE WHEN status = 'pending' THEN 'skipped: registrant erased' ELSE last_error END
     WHERE channel = 'webhook' AND registration_id IN (${registrationIds})`;
+}
+
+/**
+ * Closed (sent or dead) webhook messages created before `before`, oldest first, at most `limit`,
+ * through the partial index outbox_webhook_closed (migration 0016). Its terms repeat the index's
+ * as literals (SQLite matches a partial index's terms as written, not through a bound
+ * parameter), and INDEXED BY holds the planner to it: left alone it chose outbox_due for the
+ * `status IN` term and read every sent message. Should the index ever not fit, the statement
+ * fails instead of reading the outbox.
+ */
+export const closedWebhooks = (before: number, limit: number): SQL =>
+  sql`SELECT id FROM outbox INDEXED BY outbox_webhook_closed
+      WHERE channel = 'webhook' AND status IN ('sent', 'dead') AND created_at < ${before}
+      ORDER BY created_at LIMIT ${limit}`;
+
+/**
+ * Deletes closedWebhooks(before, limit); returns how many. Mail rows are never pruned: a mail
+ * row's dedupe key is what stops its message being queued twice.
+ */
+export async function pruneClosedWebhooks(db: Db, before: number, limit: number): Promise<number> {
+  const deleted = await sqlAll(
+    db,
+    sql`DELETE FROM outbox WHERE id IN (${closedWebhooks(before, limit)}) RETURNING id`,
+  );
+  return deleted.length;
 }

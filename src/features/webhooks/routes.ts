@@ -118,7 +118,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     describe({
       summary: "List an endpoint's deliveries, newest first",
       description:
-        "Failed sends are retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery is dead",
+        "Failed sends are retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, then the delivery is dead. Sent and dead deliveries are kept for WEBHOOK_RETENTION_DAYS (default 30) after they were queued, then deleted; waiting ones are kept until they close",
       tags,
       responses: {
         200: {
