@@ -1,4 +1,4 @@
-import type { BenchContext, Measurement } from "./benchmarks.js";
+import type { BenchContext, Measurement } from "./types.js";
 
 /**
  * Whether a registration's answer time tells a new address from a registered one (issue 13):

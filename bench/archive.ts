@@ -15,7 +15,7 @@ import {
   topics,
 } from "../src/db/schema.js";
 import { cap, FIRST, generator, LAST, slugOf, TOPICS, YT } from "./archive-text.js";
-import type { BenchContext, DatabaseProfile } from "./benchmarks.js";
+import type { BenchContext, DatabaseProfile } from "./types.js";
 
 /**
  * The archive benchmarks' data: past published events and briefs written straight into the

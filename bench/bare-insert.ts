@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { prepareLocalClient } from "../src/db/client.js";
 import type { LocalClient } from "../src/db/local-client.js";
 import { openClient } from "../src/db/open-node.js";
-import type { Measurement } from "./benchmarks.js";
+import type { Measurement } from "./types.js";
 
 /**
  * The floor under any write endpoint: one INSERT of one row, committed on its own, through the

@@ -1,4 +1,4 @@
-import type { BenchContext } from "./benchmarks.js";
+import type { BenchContext } from "./types.js";
 
 /**
  * The calendar benchmarks' data: 500 published events with 400-character descriptions, made

@@ -1,6 +1,6 @@
 import autocannon from "autocannon";
-import type { BenchContext, LoadSpec, Measurement } from "./benchmarks.js";
 import type { Options } from "./report.js";
+import type { BenchContext, LoadSpec, Measurement } from "./types.js";
 
 /** Driving load: autocannon runs, fresh ids per request, error summaries, the benchmark context. */
 /**

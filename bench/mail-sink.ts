@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import type { BenchContext } from "./benchmarks.js";
+import type { BenchContext } from "./types.js";
 
 const HOST = "127.0.0.1";
 const SINK = fileURLToPath(new URL("./smtp-sink.ts", import.meta.url));

@@ -17,7 +17,6 @@ import { cryptoTokens } from "../src/lib/tokens.js";
 import { toNodemailer } from "../src/mail/compose.js";
 import { smtpMailer, smtpTransportOptions } from "../src/mail/smtp.js";
 import { openNodeDb } from "../src/runtime/node-deps.js";
-import type { BenchContext, Measurement } from "./benchmarks.js";
 import {
   countingLogger,
   eventWithRegistrants,
@@ -27,6 +26,7 @@ import {
   TITLE,
 } from "./mail-setup.js";
 import { meter, p99, sink } from "./mail-sink.js";
+import type { BenchContext, Measurement } from "./types.js";
 
 /**
  * Issue 5: reminders for an event with N confirmed registrants, fanned out and delivered to an

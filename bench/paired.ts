@@ -1,5 +1,5 @@
-import type { BenchContext, Measurement } from "./benchmarks.js";
 import { makeContext } from "./load.js";
+import type { BenchContext, Measurement } from "./types.js";
 
 /**
  * Paired measurement: two variants measured in alternating one-second slices, so both see the

@@ -4,9 +4,9 @@ import { EMAIL_BATCH_MAX } from "../src/lib/budgets.js";
 import { cryptoTokens } from "../src/lib/tokens.js";
 import { httpMailer } from "../src/mail/http.js";
 import { type LocalWorker, seedDueReminder, startLocalWorker } from "../test/support/local-worker.js";
-import type { BenchContext, Measurement } from "./benchmarks.js";
 import { reminderShape } from "./mail.js";
 import { alternate } from "./paired.js";
+import type { BenchContext, Measurement } from "./types.js";
 
 /**
  * The Worker's queue path (issue 14): `reminders-queue` runs a due reminder of 10,000 registrants

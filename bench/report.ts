@@ -1,5 +1,5 @@
 import { availableParallelism, cpus, totalmem } from "node:os";
-import type { Measurement } from "./benchmarks.js";
+import type { Measurement } from "./types.js";
 
 /** What a run reports: the machine, the human table and the JSON summary. */
 export interface Options {

@@ -1,9 +1,10 @@
 import { parseArgs } from "node:util";
-import { BENCHMARKS, type BenchContext, type Benchmark, type DatabaseProfile } from "./benchmarks.js";
+import { BENCHMARKS } from "./benchmarks.js";
 import { type BundleSize, bundleLine, measureBundle } from "./bundle.js";
 import { makeContext, stopLoad } from "./load.js";
 import { humanReport, jsonReport, machine, type Options, type Outcome } from "./report.js";
 import { type BenchServer, benchServer } from "./server.js";
+import type { BenchContext, Benchmark, DatabaseProfile } from "./types.js";
 import { workerBenchServer } from "./worker-server.js";
 
 class UsageError extends Error {}

@@ -16,8 +16,8 @@ import { createClient } from "@libsql/client";
 import { parseConfig } from "../src/config.js";
 import { MIGRATIONS_DIR } from "../src/db/migrate-node.js";
 import { openNodeDb } from "../src/runtime/node-deps.js";
-import type { DatabaseProfile } from "./benchmarks.js";
 import { type ScaleSize, scaleStatements } from "./scale-sql.js";
+import type { DatabaseProfile } from "./types.js";
 
 /**
  * The scale benchmarks' database: a million registrations, 50,000 events and 200,000 briefs,

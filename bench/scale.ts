@@ -1,8 +1,8 @@
-import type { BenchContext, Benchmark, DatabaseProfile } from "./benchmarks.js";
 import { makeContext } from "./load.js";
 import { alternate, ROUNDS, sliced } from "./paired.js";
 import { SCALE, scaleDatabase } from "./scale-data.js";
 import { benchServer } from "./server.js";
+import type { BenchContext, Benchmark, DatabaseProfile } from "./types.js";
 
 /**
  * Issue 14's scale rows: event-read, calendar-full, calendar-304, archive-search and registration

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { BenchContext } from "./benchmarks.js";
+import type { BenchContext } from "./types.js";
 
 /**
  * Three enabled webhook endpoints that want registration.created, pointed at a receiver in this
