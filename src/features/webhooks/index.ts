@@ -4,7 +4,8 @@
  * (`queueWebhooks`/`queueWebhooksFixed`: one INSERT ... SELECT into `webhook_messages`), their
  * fan-out into outbox rows per endpoint by the due work (`expandWebhookMessages`), the courier
  * that signs and sends them (handed to the outbox dispatcher by jobs/due-work.ts), the
- * retention of closed deliveries (`pruneWebhookDeliveries`), and each type's payload schema for the OpenAPI document. Imports outbox and audit only.
+ * retention of closed deliveries (`pruneWebhookDeliveries`), and each type's payload schema for
+ * the OpenAPI document. Imports outbox and audit only.
  */
 export { isPrivateAddress, urlRefusal } from "./address.js";
 export { TIMEOUT_MS, webhookCourier } from "./courier.js";
